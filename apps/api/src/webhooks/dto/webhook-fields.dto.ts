@@ -1,0 +1,76 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { RetryPolicyDto } from './retry-policy.dto';
+import { IsEventList, IsHeaderMap, IsWebhookUrl, OptionalNotNull, OptionalNullable } from './validators';
+
+/** The fields a webhook update may carry; creation requires url, events and name on top. */
+export class WebhookFieldsDto {
+  @ApiPropertyOptional({ maxLength: 2048, example: 'https://api.example.com/webhooks/trae' })
+  @OptionalNotNull()
+  @IsWebhookUrl()
+  url?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['build.completed', 'deployment.*'] })
+  @OptionalNotNull()
+  @IsEventList()
+  events?: string[];
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 255)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @OptionalNullable()
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ minLength: 8, maxLength: 256, description: 'generated (whsec_...) when omitted' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(8, 256)
+  secret?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalNotNull()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128, nullable: true })
+  @OptionalNullable()
+  @IsString()
+  @Length(1, 128)
+  project_id?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @OptionalNotNull()
+  @IsHeaderMap()
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 30, description: 'seconds' })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  timeout?: number;
+
+  @ApiPropertyOptional({ type: RetryPolicyDto })
+  @OptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retry_policy?: RetryPolicyDto;
+}

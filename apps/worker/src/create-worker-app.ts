@@ -1,0 +1,14 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@hookpost/core/config/app-config';
+import { WorkerModule } from './worker.module';
+
+/** The worker: an application context with no HTTP server, draining on SIGTERM. */
+export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DelayedError, Job, Worker } from 'bullmq';
+import { AppConfig } from '@hookpost/core/config/app-config';
+import { AttemptRunner } from '@hookpost/core/attempts/attempt-runner';
+import { REDIS } from '@hookpost/core/core.module';
+import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
+import { DeliveryJob, QueueName } from '@hookpost/core/queue/queue-names';
+import { createRedis } from '@hookpost/core/queue/redis';
+import { Redis } from 'ioredis';
+import { EndpointSlots } from './endpoint-slots';
+
+const BUSY_ENDPOINT_PAUSE_MS = 200;
+
+/** Thin: takes a job, respects the endpoint cap, runs the attempt, schedules the retry the policy asks for. */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+  private worker?: Worker<DeliveryJob>;
+  private readonly slots: EndpointSlots;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runner: AttemptRunner,
+    private readonly queue: DeliveryQueue,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
+    this.slots = new EndpointSlots(config.WORKER_ENDPOINT_CONCURRENCY);
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<DeliveryJob>(QueueName.Deliveries, (job, token) => this.process(job, token), {
+      connection: createRedis(this.config.REDIS_URL, 'worker-consumer'),
+      concurrency: this.config.WORKER_CONCURRENCY,
+      // Deliveries are bounded by their webhook's timeout (<= 120 s); the lock must outlast one attempt.
+      lockDuration: 150_000,
+    });
+    this.worker.on('error', (err) => this.logger.error({ err: String(err) }, 'worker error'));
+  }
+
+  async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
+    const { deliveryId, webhookId, attempt } = job.data;
+    if (!this.slots.tryAcquire(webhookId)) {
+      await job.moveToDelayed(Date.now() + BUSY_ENDPOINT_PAUSE_MS + Math.floor(Math.random() * 100), token);
+      throw new DelayedError();
+    }
+    try {
+      const outcome = await this.runner.run(deliveryId, attempt);
+      if (outcome?.decision.kind === 'retry') {
+        await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], outcome.decision.delayMs);
+      }
+    } finally {
+      this.slots.release(webhookId);
+    }
+  }
+
+  /** Stops taking jobs and lets the attempts in flight finish (each is bounded by its timeout). */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.worker) return;
+    const connection = await this.worker.client.catch(() => null);
+    await this.worker.close();
+    if (connection) connection.disconnect();
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@hookpost/core/config/app-config';
+import { DeliveriesRepository } from '@hookpost/core/deliveries/deliveries.repository';
+import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
+import { DeliveryJob } from '@hookpost/core/queue/queue-names';
+
+const BATCH = 1000;
+
+/**
+ * Postgres is the truth, jobs are hints: every sweep re-enqueues pending deliveries whose due time
+ * passed without an attempt (lost with Redis, or never enqueued after a crash) and ends attempts whose
+ * worker died. Job ids are per attempt, so a sweep that races a live job adds nothing (promise 1).
+ */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Reconciler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.sweep()
+        .catch((err) => {
+          this.logger.warn({ err: String(err) }, 'reconcile sweep failed');
+          return 0;
+        })
+        .finally(() => (this.running = undefined));
+    }, this.config.RECONCILE_INTERVAL_MS);
+  }
+
+  /** Due for this long without an attempt means its job is gone. */
+  get graceMs(): number {
+    return Math.max(1000, 2 * this.config.RECONCILE_INTERVAL_MS);
+  }
+
+  async sweep(): Promise<number> {
+    const overdue = await this.deliveries.overdue(this.graceMs, BATCH);
+    const jobs: DeliveryJob[] = [];
+    for (const d of overdue) {
+      if (d.leased) {
+        const exhausted = d.attempts >= d.max_attempts;
+        const closed = await this.deliveries.closeAbandoned(d.id, d.attempts, exhausted);
+        if (!closed || exhausted) continue;
+      }
+      jobs.push({ deliveryId: d.id, webhookId: d.webhook_id, attempt: d.attempts + 1 });
+    }
+    await this.queue.enqueue(jobs);
+    if (jobs.length > 0) this.logger.log({ count: jobs.length }, 're-enqueued overdue deliveries');
+    return jobs.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}

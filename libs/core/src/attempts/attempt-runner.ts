@@ -1,0 +1,62 @@
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { ClaimedDelivery } from '../deliveries/delivery';
+import { AttemptDecision, decideAttempt } from '../delivery/attempt-decision';
+import { HttpSender } from '../delivery/http-sender';
+import { RetryPolicy, withPolicyDefaults } from '../delivery/retry-policy';
+import { SendResult } from '../delivery/send-result';
+import { prepareRequest } from './request-builder';
+
+export interface AttemptOutcome {
+  delivery: ClaimedDelivery;
+  result: SendResult;
+  decision: AttemptDecision;
+  finishedAt: Date;
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * One attempt of one delivery: claim (lease + attempt row) → prepare → send → record success, retry or
+ * failure. Scheduling the retry job is the caller's, after the record is durable.
+ */
+export class AttemptRunner {
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly sender: HttpSender,
+  ) {}
+
+  /** Null when the attempt is not ours to make (already made, leased, or the delivery has ended). */
+  async run(
+    deliveryId: string,
+    attempt: number,
+    policyOverride?: Partial<RetryPolicy>,
+  ): Promise<AttemptOutcome | null> {
+    const delivery = await this.deliveries.claim(deliveryId, attempt);
+    if (!delivery) return null;
+    const request = prepareRequest(delivery, new Date());
+    const result = await this.sender.send({
+      url: delivery.url,
+      headers: request.headers,
+      body: request.body,
+      timeoutMs: delivery.timeout * 1000,
+    });
+    const finishedAt = new Date();
+    const policy = withPolicyDefaults({ ...delivery.retry_policy, ...(policyOverride ?? {}) });
+    const decision = decideAttempt(policy, attempt, result, finishedAt);
+    const nextAttemptAt =
+      decision.kind === 'retry' ? new Date(finishedAt.getTime() + decision.delayMs) : null;
+    const response = result.kind === 'response' ? result : null;
+    await this.deliveries.record({
+      deliveryId,
+      attempt,
+      finishedAt,
+      responseCode: response ? response.status : null,
+      responseTime: result.responseTimeMs,
+      // Postgres text cannot hold NUL; a receiver's binary junk must not fail the record.
+      responseBody: response ? response.body.replaceAll('\u0000', '') : null,
+      error: decision.kind === 'success' ? null : decision.error,
+      status: decision.kind === 'success' ? 'success' : decision.kind === 'retry' ? 'pending' : 'failed',
+      nextAttemptAt,
+    });
+    return { delivery, result, decision, finishedAt, nextAttemptAt };
+  }
+}

@@ -1,0 +1,201 @@
+import { Db } from '../database/db';
+import type { DeliveryRef } from '../queue/delivery-queue';
+import { AttemptRecord, AttemptRow, ClaimedDelivery, DeliveryFilter, DeliveryRow } from './delivery';
+
+const DELIVERY_COLUMNS = `d.id, d.account_id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts, d.response_code,
+  d.response_time, d.response_body, d.delivered_at, d.error, d.next_attempt_at, d.original_delivery_id, d.created_at,
+  e.data::text AS data_json, e.created_at AS event_time`;
+
+/** Seconds past the webhook's timeout before a claimed attempt counts as abandoned (its worker died). */
+export const LEASE_MARGIN_SECONDS = 10;
+
+export class DeliveriesRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Takes the lease on attempt `attempt` of a delivery and opens its attempt row, in one statement.
+   * Only one caller can win: the row must still be pending, unleased, and have made attempt - 1 tries,
+   * so duplicate or stale jobs find nothing (promise 2).
+   */
+  async claim(deliveryId: string, attempt: number): Promise<ClaimedDelivery | null> {
+    const rows = await this.db.rows<ClaimedDelivery>(
+      `WITH claimed AS (
+         UPDATE deliveries d
+         SET attempts = d.attempts + 1,
+             lease_until = clock_timestamp() + make_interval(secs => w.timeout + ${LEASE_MARGIN_SECONDS})
+         FROM webhooks w
+         WHERE d.id = $1 AND d.status = 'pending' AND d.attempts = $2 - 1
+           AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp()) AND w.id = d.webhook_id
+         RETURNING d.id, d.attempts AS attempt, d.event_id, d.webhook_id, d.account_id, d.event_type, w.url, w.secret,
+           w.headers, w.timeout, w.retry_policy, w.format, w.template
+       ), opened AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
+         SELECT id, attempt, clock_timestamp() FROM claimed
+       )
+       SELECT c.*, e.data::text AS data_json, e.created_at AS event_time, e.project_id
+       FROM claimed c JOIN events e ON e.id = c.event_id`,
+      [deliveryId, attempt],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Closes the attempt row and moves the delivery on, in one statement. The delivery changes only if it
+   * is still on this attempt and pending: a webhook deleted meanwhile keeps its `webhook deleted` end.
+   */
+  async record(r: AttemptRecord): Promise<boolean> {
+    const rows = await this.db.rows(
+      `WITH closed AS (
+         UPDATE delivery_attempts
+         SET finished_at = $3, response_code = $4, response_time = $5, response_body = $6, error = $7
+         WHERE delivery_id = $1 AND attempt = $2
+       )
+       UPDATE deliveries
+       SET status = $8, response_code = $4, response_time = $5, response_body = $6, error = $7, delivered_at = $3,
+           next_attempt_at = $9, lease_until = NULL
+       WHERE id = $1 AND attempts = $2 AND status = 'pending'
+       RETURNING id`,
+      [
+        r.deliveryId,
+        r.attempt,
+        r.finishedAt,
+        r.responseCode,
+        r.responseTime,
+        r.responseBody,
+        r.error,
+        r.status,
+        r.nextAttemptAt,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Gives the lease back without recording a result: the attempt is retried, not lost (graceful shutdown). */
+  async release(deliveryId: string, attempt: number): Promise<void> {
+    await this.db.rows(
+      `WITH dropped AS (DELETE FROM delivery_attempts WHERE delivery_id = $1 AND attempt = $2 AND finished_at IS NULL)
+       UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL, next_attempt_at = clock_timestamp()
+       WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
+      [deliveryId, attempt],
+    );
+  }
+
+  async listForWebhook(
+    accountId: string,
+    webhookId: string,
+    f: DeliveryFilter,
+  ): Promise<{ items: DeliveryRow[]; total: number }> {
+    const where = ['d.account_id = $1', 'd.webhook_id = $2'];
+    const params: unknown[] = [accountId, webhookId];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (f.status) add('d.status = ?', f.status);
+    if (f.event_type) add('d.event_type = ?', f.event_type);
+    if (f.start_date) add('d.created_at >= ?', f.start_date);
+    if (f.end_date) add('d.created_at <= ?', f.end_date);
+    const filter = where.join(' AND ');
+    const [items, counted] = await Promise.all([
+      this.db.rows<DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
+         WHERE ${filter} ORDER BY d.created_at DESC, d.id DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
+        params,
+      ),
+      this.db.rows<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries d WHERE ${filter}`, params),
+    ]);
+    return { items, total: counted[0].n };
+  }
+
+  async find(accountId: string, webhookId: string, deliveryId: string): Promise<DeliveryRow | null> {
+    const rows = await this.db.rows<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.account_id = $1 AND d.webhook_id = $2 AND d.id = $3`,
+      [accountId, webhookId, deliveryId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async attempts(deliveryId: string): Promise<AttemptRow[]> {
+    return this.db.rows<AttemptRow>(
+      `SELECT attempt, started_at, finished_at, response_code, response_time, response_body, error
+       FROM delivery_attempts WHERE delivery_id = $1 ORDER BY attempt`,
+      [deliveryId],
+    );
+  }
+
+  async recent(accountId: string, webhookId: string, limit: number): Promise<DeliveryRow[]> {
+    return (await this.listForWebhook(accountId, webhookId, { limit, offset: 0 })).items;
+  }
+
+  /** A new delivery of an existing delivery's event to the same webhook, due now. */
+  async redeliver(
+    accountId: string,
+    webhookId: string,
+    originalId: string,
+  ): Promise<{ id: string; webhook_id: string; created_at: Date }> {
+    const rows = await this.db.rows(
+      `INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at, original_delivery_id)
+       SELECT hookpost_uuid_v7(), account_id, webhook_id, event_id, event_type, now(), now(), id
+       FROM deliveries WHERE account_id = $1 AND webhook_id = $2 AND id = $3
+       RETURNING id, webhook_id, created_at`,
+      [accountId, webhookId, originalId],
+    );
+    return rows[0];
+  }
+
+  /** Redelivers every failed delivery of the webhook created in [since, until]. */
+  async recover(accountId: string, webhookId: string, since: Date, until: Date): Promise<DeliveryRef[]> {
+    return this.db.rows<DeliveryRef>(
+      `INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at, original_delivery_id)
+       SELECT hookpost_uuid_v7(), account_id, webhook_id, event_id, event_type, now(), now(), id
+       FROM deliveries
+       WHERE account_id = $1 AND webhook_id = $2 AND status = 'failed' AND created_at >= $3 AND created_at <= $4
+       ORDER BY created_at
+       RETURNING id, webhook_id`,
+      [accountId, webhookId, since, until],
+    );
+  }
+
+  /**
+   * Pending deliveries that should have been attempted by now but were not: enqueued jobs lost with
+   * Redis, a crash between commit and enqueue, or a lease left by a worker that died mid-attempt.
+   */
+  async overdue(
+    graceMs: number,
+    limit: number,
+  ): Promise<{ id: string; webhook_id: string; attempts: number; leased: boolean; max_attempts: number }[]> {
+    return this.db.rows(
+      `SELECT d.id, d.webhook_id, d.attempts, d.lease_until IS NOT NULL AS leased,
+         coalesce((w.retry_policy->>'max_attempts')::int, 3) AS max_attempts
+       FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+       WHERE d.status = 'pending' AND d.next_attempt_at < clock_timestamp() - make_interval(secs => $1::double precision / 1000)
+         AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp())
+       ORDER BY d.next_attempt_at
+       LIMIT $2`,
+      [graceMs, limit],
+    );
+  }
+
+  /**
+   * Ends an attempt whose worker died: its row gets an error, and the delivery either becomes due again
+   * or, with no attempts left, fails.
+   */
+  async closeAbandoned(deliveryId: string, attempt: number, exhausted: boolean): Promise<boolean> {
+    const rows = await this.db.rows(
+      `WITH closed AS (
+         UPDATE delivery_attempts SET finished_at = clock_timestamp(), error = 'attempt interrupted: worker stopped'
+         WHERE delivery_id = $1 AND attempt = $2 AND finished_at IS NULL
+       )
+       UPDATE deliveries
+       SET lease_until = NULL,
+           status = CASE WHEN $3 THEN 'failed' ELSE 'pending' END,
+           error = 'attempt interrupted: worker stopped',
+           next_attempt_at = CASE WHEN $3 THEN NULL ELSE clock_timestamp() END
+       WHERE id = $1 AND attempts = $2 AND status = 'pending' AND lease_until < clock_timestamp()
+       RETURNING id`,
+      [deliveryId, attempt, exhausted],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,14 @@
+export * from './types';
+export { toneOf, SLACK_COLORS, DISCORD_COLORS, WECOM_COLORS, TONE_EMOJI } from './tone';
+export { summarize, linkOf, safeUrl, DESCRIBED_TYPES } from './summary';
+export { renderDigestText, formatWindow } from './digest';
+export { parseTemplate, renderTemplate, validateTemplate, TEMPLATE_LIMITS } from './template';
+export type { ParseResult, TemplatePart } from './template';
+export { renderSlack, slackMarkup, SLACK_LIMITS } from './slack';
+export type { SlackMessage } from './slack';
+export { renderDiscord, discordMarkup, DISCORD_LIMITS } from './discord';
+export type { DiscordEmbed, DiscordField, DiscordMessage } from './discord';
+export { renderWecom, wecomMarkup, WECOM_LIMITS } from './wecom';
+export type { WecomMessage } from './wecom';
+export { renderMessage, isChatFormat } from './render';
+export { sampleEvent, SAMPLE_EVENT_TYPES } from './samples';
