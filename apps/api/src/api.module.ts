@@ -16,6 +16,8 @@ import { EventTypesController } from './event-types/event-types.controller';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health/health.controller';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
@@ -45,12 +47,14 @@ export class ApiModule {
         EventTypesController,
         EventsController,
         DeliveriesController,
+        StatsController,
       ],
       providers: [
         ApiKeyGuard,
         WebhooksService,
         EventsService,
         DeliveriesService,
+        StatsService,
         { provide: DeliveryQueue, useFactory: (redis: Redis) => new DeliveryQueue(redis), inject: [REDIS] },
         {
           provide: HttpSender,

@@ -10,6 +10,7 @@ import { WebhooksRepository } from './webhooks/webhooks.repository';
 import { WebhookSummaryRepository } from './stats/webhook-summary.repository';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import { EventsRepository } from './events/events.repository';
+import { StatsRepository } from './stats/stats.repository';
 
 export const REDIS = Symbol('REDIS');
 
@@ -54,6 +55,7 @@ export class CoreModule {
       repository(WebhookSummaryRepository),
       repository(DeliveriesRepository),
       repository(EventsRepository),
+      repository(StatsRepository),
       ConnectionsCloser,
     ];
     return {
