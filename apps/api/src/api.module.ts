@@ -16,6 +16,7 @@ import { EventTypesController } from './event-types/event-types.controller';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health/health.controller';
+import { SourcesController } from './sources/sources.controller';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -48,6 +49,7 @@ export class ApiModule {
         EventsController,
         DeliveriesController,
         StatsController,
+        SourcesController,
       ],
       providers: [
         ApiKeyGuard,

@@ -34,11 +34,22 @@ export class EventsService {
       throw new BadRequestException(['Idempotency-Key header must be 1 to 255 characters']);
     }
     checkPublishableType(dto.event);
+    return this.ingest(accountId, dto.event, dto.project_id ?? null, dto.data, idempotencyKey ?? null);
+  }
+
+  /** Stores an event with its deliveries, enqueues them, and answers API.md's 202 body. */
+  async ingest(
+    accountId: string,
+    type: string,
+    projectId: string | null,
+    data: object,
+    idempotencyKey: string | null,
+  ) {
     const result = await this.events.ingest(accountId, newUuid(), {
-      type: dto.event,
-      projectId: dto.project_id ?? null,
-      dataJson: JSON.stringify(dto.data),
-      idempotencyKey: idempotencyKey ?? null,
+      type,
+      projectId,
+      dataJson: JSON.stringify(data),
+      idempotencyKey,
     });
     if (!result.replayed) {
       // Committed already: if Redis is unreachable now, the reconciler enqueues these later (promise 1).

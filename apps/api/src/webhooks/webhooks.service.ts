@@ -19,7 +19,10 @@ export const webhookNotFound = () => new NotFoundException('webhook not found');
 
 /** The stored policy: defaults filled in, retry_on_status kept only when it was set (API.md). */
 function storedPolicy(current: Partial<RetryPolicy>, given: RetryPolicyDto | undefined): RetryPolicy {
-  const merged = withPolicyDefaults({ ...current, ...(given ?? {}) });
+  const merged = withPolicyDefaults({
+    ...current,
+    ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined)),
+  });
   if (merged.max_delay < merged.initial_delay) {
     throw new BadRequestException([
       `retry_policy.max_delay (${merged.max_delay}) must be greater than or equal to retry_policy.initial_delay (${merged.initial_delay})`,
@@ -72,8 +75,8 @@ export class WebhooksService {
       headers: dto.headers ?? {},
       timeout: dto.timeout ?? 30,
       retry_policy: storedPolicy({}, dto.retry_policy),
-      format: 'json',
-      template: null,
+      format: dto.format ?? 'json',
+      template: dto.template ?? null,
       throttle: null,
       created_by: accountId,
     });
@@ -126,6 +129,8 @@ export class WebhooksService {
       headers: dto.headers,
       timeout: dto.timeout,
       retry_policy: dto.retry_policy ? storedPolicy(current.retry_policy, dto.retry_policy) : undefined,
+      format: dto.format,
+      template: dto.template,
     };
     const updated = await this.webhooks.update(accountId, current.id, patch);
     if (!updated) throw webhookNotFound();

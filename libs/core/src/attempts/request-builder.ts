@@ -2,6 +2,7 @@ import { buildEnvelope } from '../events/envelope';
 import { standardWebhooksKey, standardWebhooksSignature, traeSignature } from '../delivery/signing';
 import { toPublicId } from '../ids/ids';
 import { ClaimedDelivery } from '../deliveries/delivery';
+import { isChatFormat, renderMessage } from '../formats';
 
 export const USER_AGENT = 'Trae-Webhooks/1.0';
 
@@ -18,8 +19,34 @@ export function prepareRequest(d: ClaimedDelivery, attemptTime: Date): PreparedR
   const deliveryId = toPublicId('del', d.id);
   const webhookId = toPublicId('webhook', d.webhook_id);
   const eventId = toPublicId('event', d.event_id);
-  const body = buildEnvelope(d.event_type, d.event_time, webhookId, deliveryId, d.data_json);
   const unix = Math.floor(attemptTime.getTime() / 1000);
+  if (isChatFormat(d.format)) {
+    // A chat service reads its own message shape and checks no signature; the ids still travel for tracing.
+    const message = renderMessage(
+      d.format,
+      {
+        id: eventId,
+        type: d.event_type,
+        timestamp: d.event_time.toISOString(),
+        project_id: d.project_id,
+        data: JSON.parse(d.data_json),
+      },
+      d.template,
+    );
+    return {
+      body: JSON.stringify(message),
+      headers: {
+        ...d.headers,
+        'content-type': 'application/json',
+        'user-agent': USER_AGENT,
+        'x-trae-event': d.event_type,
+        'x-trae-delivery': deliveryId,
+        'x-trae-webhook-id': webhookId,
+        'x-trae-timestamp': String(unix),
+      },
+    };
+  }
+  const body = buildEnvelope(d.event_type, d.event_time, webhookId, deliveryId, d.data_json);
   const headers: Record<string, string> = {
     ...d.headers,
     'content-type': 'application/json',

@@ -25,6 +25,11 @@ export const EVENT_TYPES: readonly EventTypeInfo[] = [
   { name: 'user.logout', description: 'User logged out' },
   { name: 'security.alert', description: 'Security alert' },
   { name: 'test.ping', description: 'Test delivery sent from the test endpoint' },
+  { name: 'alert.firing', description: 'Alert firing (from Alertmanager)' },
+  { name: 'alert.resolved', description: 'Alert resolved (from Alertmanager)' },
+  { name: 'error.created', description: 'Error event reported (from Sentry)' },
+  { name: 'issue.created', description: 'Issue created (from Sentry)' },
+  { name: 'issue.resolved', description: 'Issue resolved (from Sentry)' },
 ];
 
 export const TEST_PING = 'test.ping';

@@ -1,5 +1,6 @@
 import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { isSubscribable, subscribableNames } from '@hookpost/core/event-types/catalog';
+import { validateTemplate } from '@hookpost/core/formats';
 
 /** Optional, but when present must not be null: fields that have no "empty" value in the store. */
 export const OptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
@@ -85,4 +86,10 @@ export const IsHeaderMap = () =>
       if (v.length > 1024) return `value of "${name}" must be at most 1024 characters`;
     }
     return null;
+  });
+
+export const IsTemplate = () =>
+  custom('isTemplate', (value) => {
+    const problems = validateTemplate(value);
+    return problems.length === 0 ? null : `is invalid: ${problems.join('; ')}`;
   });

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsObject,
   IsString,
@@ -11,8 +12,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { DESTINATION_FORMATS } from '@hookpost/core/formats';
 import { RetryPolicyDto } from './retry-policy.dto';
-import { IsEventList, IsHeaderMap, IsWebhookUrl, OptionalNotNull, OptionalNullable } from './validators';
+import {
+  IsEventList,
+  IsHeaderMap,
+  IsTemplate,
+  IsWebhookUrl,
+  OptionalNotNull,
+  OptionalNullable,
+} from './validators';
 
 /** The fields a webhook update may carry; creation requires url, events and name on top. */
 export class WebhookFieldsDto {
@@ -73,4 +82,23 @@ export class WebhookFieldsDto {
   @ValidateNested()
   @Type(() => RetryPolicyDto)
   retry_policy?: RetryPolicyDto;
+
+  @ApiPropertyOptional({
+    enum: DESTINATION_FORMATS,
+    default: 'json',
+    description: 'json (signed envelope) or a chat message',
+  })
+  @OptionalNotNull()
+  @IsIn(DESTINATION_FORMATS)
+  format?: (typeof DESTINATION_FORMATS)[number];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description: 'chat formats: {title?, body?} with {{data.path | "fallback"}} variables',
+  })
+  @OptionalNullable()
+  @IsTemplate()
+  template?: { title?: string; body?: string } | null;
 }
