@@ -8,6 +8,7 @@ import { DeliveriesRepository } from '@hookpost/core/deliveries/deliveries.repos
 import { HttpSender } from '@hookpost/core/delivery/http-sender';
 import { loggerOptions } from '@hookpost/core/logging/logger-options';
 import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
+import { OpsAlerter } from '@hookpost/core/ops/ops-alerter';
 import { DeliveryProcessor } from './processors/delivery.processor';
 import { Reconciler } from './reconciler/reconciler';
 
@@ -41,6 +42,10 @@ export class WorkerModule {
           provide: AttemptRunner,
           useFactory: (d: DeliveriesRepository, s: HttpSender) => new AttemptRunner(d, s),
           inject: [DeliveriesRepository, HttpSender],
+        },
+        {
+          provide: OpsAlerter,
+          useFactory: () => new OpsAlerter({ slackWebhookUrl: config.OPS_SLACK_WEBHOOK_URL }),
         },
         DeliveryProcessor,
         Reconciler,

@@ -4,6 +4,8 @@ import { AppConfig } from '@hookpost/core/config/app-config';
 import { AttemptRunner } from '@hookpost/core/attempts/attempt-runner';
 import { REDIS } from '@hookpost/core/core.module';
 import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
+import { OpsAlerter } from '@hookpost/core/ops/ops-alerter';
+import { toPublicId } from '@hookpost/core/ids/ids';
 import { DeliveryJob, QueueName } from '@hookpost/core/queue/queue-names';
 import { createRedis } from '@hookpost/core/queue/redis';
 import { Redis } from 'ioredis';
@@ -22,6 +24,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly config: AppConfig,
     private readonly runner: AttemptRunner,
     private readonly queue: DeliveryQueue,
+    private readonly ops: OpsAlerter,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
     this.slots = new EndpointSlots(config.WORKER_ENDPOINT_CONCURRENCY);
@@ -45,9 +48,18 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     }
     try {
       const outcome = await this.runner.run(deliveryId, attempt);
-      if (outcome?.decision.kind === 'retry') {
+      if (!outcome) return;
+      if (outcome.decision.kind === 'retry') {
         await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], outcome.decision.delayMs);
       }
+      this.ops.attemptFinished({
+        webhookId: toPublicId('webhook', webhookId),
+        deliveryId: toPublicId('del', deliveryId),
+        eventType: outcome.delivery.event_type,
+        ok: outcome.decision.kind === 'success',
+        exhausted: outcome.decision.kind === 'fail',
+        statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
+      });
     } finally {
       this.slots.release(webhookId);
     }

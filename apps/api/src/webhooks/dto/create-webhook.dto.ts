@@ -3,6 +3,8 @@ import { IsDefined } from 'class-validator';
 import { WebhookFieldsDto } from './webhook-fields.dto';
 
 export class CreateWebhookDto extends WebhookFieldsDto {
+  static override readonly partial = false;
+
   @ApiProperty({ maxLength: 2048 })
   @IsDefined({ message: 'url is required' })
   declare url: string;

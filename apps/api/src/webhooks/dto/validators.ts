@@ -5,6 +5,15 @@ import { validateTemplate } from '@hookpost/core/formats';
 /** Optional, but when present must not be null: fields that have no "empty" value in the store. */
 export const OptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
 
+/**
+ * For fields a create requires and an update may leave out: validated when present, and always when the
+ * DTO class says it is not partial (a plain ValidateIf would skip IsDefined too).
+ */
+export const RequiredUnlessPartial = () =>
+  ValidateIf(
+    (o: object, value: unknown) => value !== undefined || !(o.constructor as { partial?: boolean }).partial,
+  );
+
 /** Optional and clearable with null (description, project_id). */
 export const OptionalNullable = () =>
   ValidateIf((_: unknown, value: unknown) => value !== undefined && value !== null);

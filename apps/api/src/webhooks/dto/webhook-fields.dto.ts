@@ -21,22 +21,26 @@ import {
   IsWebhookUrl,
   OptionalNotNull,
   OptionalNullable,
+  RequiredUnlessPartial,
 } from './validators';
 
 /** The fields a webhook update may carry; creation requires url, events and name on top. */
 export class WebhookFieldsDto {
+  /** An update is partial; creation overrides this to require url, events and name. */
+  static readonly partial: boolean = true;
+
   @ApiPropertyOptional({ maxLength: 2048, example: 'https://api.example.com/webhooks/trae' })
-  @OptionalNotNull()
+  @RequiredUnlessPartial()
   @IsWebhookUrl()
   url?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['build.completed', 'deployment.*'] })
-  @OptionalNotNull()
+  @RequiredUnlessPartial()
   @IsEventList()
   events?: string[];
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
-  @OptionalNotNull()
+  @RequiredUnlessPartial()
   @IsString()
   @Length(1, 255)
   name?: string;
