@@ -9,7 +9,7 @@ state=.hookpost
 mkdir -p "$state"
 
 bash scripts/ensure-services.sh
-npm ci --no-audit --no-fund
+bash scripts/install-deps.sh
 npm run build
 npm run --silent migration:run >/dev/null
 
