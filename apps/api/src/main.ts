@@ -1,20 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@hookpost/core/config/app-config';
+import { loadConfigOrExit } from '@hookpost/core/config/app-config';
 import { runMigrations } from '@hookpost/core/database/data-source';
 import { createApiApp } from './create-api-app';
 import { ensureBootstrapKey } from './bootstrap-key';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   await runMigrations(config.DATABASE_URL);
   const app = await createApiApp(config);
   await ensureBootstrapKey(app, config);

@@ -20,6 +20,15 @@ export function prepareRequest(d: ClaimedDelivery, attemptTime: Date): PreparedR
   const webhookId = toPublicId('webhook', d.webhook_id);
   const eventId = toPublicId('event', d.event_id);
   const unix = Math.floor(attemptTime.getTime() / 1000);
+  const common = {
+    ...d.headers,
+    'content-type': 'application/json',
+    'user-agent': USER_AGENT,
+    'x-trae-event': d.event_type,
+    'x-trae-delivery': deliveryId,
+    'x-trae-webhook-id': webhookId,
+    'x-trae-timestamp': String(unix),
+  };
   if (isChatFormat(d.format)) {
     // A chat service reads its own message shape and checks no signature; the ids still travel for tracing.
     const message = renderMessage(
@@ -33,28 +42,11 @@ export function prepareRequest(d: ClaimedDelivery, attemptTime: Date): PreparedR
       },
       d.template,
     );
-    return {
-      body: JSON.stringify(message),
-      headers: {
-        ...d.headers,
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-        'x-trae-event': d.event_type,
-        'x-trae-delivery': deliveryId,
-        'x-trae-webhook-id': webhookId,
-        'x-trae-timestamp': String(unix),
-      },
-    };
+    return { body: JSON.stringify(message), headers: common };
   }
   const body = buildEnvelope(d.event_type, d.event_time, webhookId, deliveryId, d.data_json);
   const headers: Record<string, string> = {
-    ...d.headers,
-    'content-type': 'application/json',
-    'user-agent': USER_AGENT,
-    'x-trae-event': d.event_type,
-    'x-trae-delivery': deliveryId,
-    'x-trae-webhook-id': webhookId,
-    'x-trae-timestamp': String(unix),
+    ...common,
     'x-trae-signature-256': traeSignature(d.secret, body),
     'webhook-id': eventId,
     'webhook-timestamp': String(unix),
