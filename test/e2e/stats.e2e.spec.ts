@@ -218,4 +218,44 @@ describe('stats', () => {
       7 * 86_400_000,
     );
   });
+
+  it('keeps lifetime counters that agree exactly with a recomputation from raw rows', async () => {
+    const uuid = (await db.db.rows(`SELECT id FROM webhooks WHERE account_id = $1`, [accountId]))[0].id;
+    // Transitions the worker and the API make: a retry moving response figures, a success, a cancel.
+    await db.db.rows(
+      `UPDATE deliveries SET response_code = 503, response_time = 70, delivered_at = '2024-01-09T00:00:00Z'
+       WHERE webhook_id = $1 AND status = 'pending'`,
+      [uuid],
+    );
+    await db.db.rows(
+      `UPDATE deliveries SET status = 'success', response_code = 200, response_time = 90 WHERE webhook_id = $1 AND status = 'pending'`,
+      [uuid],
+    );
+    await db.db.rows(
+      `UPDATE deliveries SET status = 'failed', error = 'webhook deleted' WHERE webhook_id = $1 AND event_type = 'build.failed'`,
+      [uuid],
+    );
+    const mismatches = await db.db.rows(
+      `WITH raw AS (
+         SELECT webhook_id, count(*) AS total, count(*) FILTER (WHERE status = 'success') AS successful,
+           count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'pending') AS pending,
+           max(delivered_at) AS last_delivery,
+           count(*) FILTER (WHERE response_code IS NOT NULL AND response_time IS NOT NULL) AS rt_count,
+           coalesce(sum(response_time) FILTER (WHERE response_code IS NOT NULL), 0) AS rt_sum
+         FROM deliveries GROUP BY webhook_id)
+       SELECT raw.webhook_id FROM raw FULL JOIN webhook_delivery_counters c ON c.webhook_id = raw.webhook_id
+       WHERE (raw.total, raw.successful, raw.failed, raw.pending, raw.rt_count, raw.rt_sum)
+         IS DISTINCT FROM (c.total, c.successful, c.failed, c.pending, c.rt_count, c.rt_sum)
+         OR raw.last_delivery IS DISTINCT FROM c.last_delivery`,
+    );
+    expect(mismatches).toEqual([]);
+    const list = await http.get('/api/webhooks');
+    expect(list.body.webhooks[0].stats).toEqual({
+      total_deliveries: 7,
+      successful_deliveries: 5,
+      failed_deliveries: 2,
+      last_delivery: '2024-01-09T00:00:00.000Z',
+      success_rate: 71.43,
+    });
+  });
 });

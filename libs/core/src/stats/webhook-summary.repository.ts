@@ -24,7 +24,7 @@ export function successRate(successful: number, failed: number): number {
   return finished === 0 ? 0 : Math.round((successful / finished) * 10000) / 100;
 }
 
-/** Whole-lifetime counters per webhook, for the list, the detail and the history's stats blocks. */
+/** Whole-lifetime counters per webhook (kept by a trigger), for the list, the detail and the history's stats blocks. */
 export class WebhookSummaryRepository {
   constructor(private readonly db: Db) {}
 
@@ -32,14 +32,15 @@ export class WebhookSummaryRepository {
     const result = new Map<string, WebhookSummary>();
     if (webhookIds.length === 0) return result;
     const rows = await this.db.rows(
-      `SELECT webhook_id,
-         count(*)::int AS total_deliveries,
-         count(*) FILTER (WHERE status = 'success')::int AS successful_deliveries,
-         count(*) FILTER (WHERE status = 'failed')::int AS failed_deliveries,
-         count(*) FILTER (WHERE status = 'pending')::int AS pending_deliveries,
-         max(delivered_at) AS last_delivery,
-         coalesce(round(avg(response_time) FILTER (WHERE response_code IS NOT NULL)), 0)::int AS average_response_time
-       FROM deliveries WHERE account_id = $1 AND webhook_id = ANY($2::uuid[]) GROUP BY webhook_id`,
+      `SELECT c.webhook_id,
+         c.total::int AS total_deliveries,
+         c.successful::int AS successful_deliveries,
+         c.failed::int AS failed_deliveries,
+         c.pending::int AS pending_deliveries,
+         c.last_delivery,
+         CASE WHEN c.rt_count = 0 THEN 0 ELSE round(c.rt_sum::numeric / c.rt_count)::int END AS average_response_time
+       FROM webhook_delivery_counters c JOIN webhooks w ON w.id = c.webhook_id
+       WHERE w.account_id = $1 AND c.webhook_id = ANY($2::uuid[])`,
       [accountId, webhookIds],
     );
     for (const r of rows) result.set(r.webhook_id, r);
