@@ -11,7 +11,9 @@ import { createRedis } from '@hookpost/core/queue/redis';
 import { Redis } from 'ioredis';
 import { EndpointSlots } from './endpoint-slots';
 
-const BUSY_ENDPOINT_PAUSE_MS = 200;
+/** How long a job waits in-process for its endpoint's slot before going back to the queue. */
+const SLOT_WAIT_MS = 250;
+const BUSY_ENDPOINT_PAUSE_MS = 100;
 
 /** Thin: takes a job, respects the endpoint cap, runs the attempt, schedules the retry the policy asks for. */
 @Injectable()
@@ -42,8 +44,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { deliveryId, webhookId, attempt } = job.data;
-    if (!this.slots.tryAcquire(webhookId)) {
-      await job.moveToDelayed(Date.now() + BUSY_ENDPOINT_PAUSE_MS + Math.floor(Math.random() * 100), token);
+    if (!(await this.slots.acquire(webhookId, SLOT_WAIT_MS))) {
+      await job.moveToDelayed(Date.now() + BUSY_ENDPOINT_PAUSE_MS + Math.floor(Math.random() * 50), token);
       throw new DelayedError();
     }
     try {
