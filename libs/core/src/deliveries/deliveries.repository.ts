@@ -1,4 +1,5 @@
 import { Db } from '../database/db';
+import { MicroBatcher } from '../database/micro-batcher';
 import type { DeliveryRef } from '../queue/delivery-queue';
 import { AttemptRecord, AttemptRow, ClaimedDelivery, DeliveryFilter, DeliveryRow } from './delivery';
 
@@ -9,22 +10,45 @@ const DELIVERY_COLUMNS = `d.id, d.account_id, d.webhook_id, d.event_id, d.event_
 /** Seconds past the webhook's timeout before a claimed attempt counts as abandoned (its worker died). */
 export const LEASE_MARGIN_SECONDS = 10;
 
+interface ClaimRequest {
+  deliveryId: string;
+  attempt: number;
+}
+
 export class DeliveriesRepository {
   constructor(private readonly db: Db) {}
+
+  private readonly claims = new MicroBatcher((items: ClaimRequest[]) => this.claimBatch(items));
+  private readonly records = new MicroBatcher((items: AttemptRecord[]) => this.recordBatch(items));
 
   /**
    * Takes the lease on attempt `attempt` of a delivery and opens its attempt row, in one statement.
    * Only one caller can win: the row must still be pending, unleased, and have made attempt - 1 tries,
-   * so duplicate or stale jobs find nothing (promise 2).
+   * so duplicate or stale jobs find nothing (promise 2). Concurrent claims share one statement.
    */
-  async claim(deliveryId: string, attempt: number): Promise<ClaimedDelivery | null> {
+  claim(deliveryId: string, attempt: number): Promise<ClaimedDelivery | null> {
+    return this.claims.call({ deliveryId, attempt });
+  }
+
+  /**
+   * Closes the attempt row and moves the delivery on, in one statement. The delivery changes only if it
+   * is still on this attempt and pending: a webhook deleted meanwhile keeps its `webhook deleted` end.
+   * Concurrent records share one statement (and one commit); each resolves once its row is durable.
+   */
+  record(r: AttemptRecord): Promise<boolean> {
+    return this.records.call(r);
+  }
+
+  private async claimBatch(items: ClaimRequest[]): Promise<(ClaimedDelivery | null)[]> {
     const rows = await this.db.rows<ClaimedDelivery>(
-      `WITH claimed AS (
+      `WITH wanted AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(id, attempt) ORDER BY id
+       ), claimed AS (
          UPDATE deliveries d
          SET attempts = d.attempts + 1,
              lease_until = clock_timestamp() + make_interval(secs => w.timeout + ${LEASE_MARGIN_SECONDS})
-         FROM webhooks w
-         WHERE d.id = $1 AND d.status = 'pending' AND d.attempts = $2 - 1
+         FROM wanted, webhooks w
+         WHERE d.id = wanted.id AND d.status = 'pending' AND d.attempts = wanted.attempt - 1
            AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp()) AND w.id = d.webhook_id
          RETURNING d.id, d.attempts AS attempt, d.event_id, d.webhook_id, d.account_id, d.event_type, w.url, w.secret,
            w.headers, w.timeout, w.retry_policy, w.format, w.template
@@ -34,40 +58,53 @@ export class DeliveriesRepository {
        )
        SELECT c.*, e.data::text AS data_json, e.created_at AS event_time, e.project_id
        FROM claimed c JOIN events e ON e.id = c.event_id`,
-      [deliveryId, attempt],
+      [items.map((i) => i.deliveryId), items.map((i) => i.attempt)],
     );
-    return rows[0] ?? null;
+    const byKey = new Map(rows.map((r) => [`${r.id}.${r.attempt}`, r]));
+    // A duplicate request in the same batch matched the one row update: only the first caller owns it.
+    return items.map((i) => {
+      const key = `${i.deliveryId}.${i.attempt}`;
+      const won = byKey.get(key) ?? null;
+      byKey.delete(key);
+      return won;
+    });
   }
 
-  /**
-   * Closes the attempt row and moves the delivery on, in one statement. The delivery changes only if it
-   * is still on this attempt and pending: a webhook deleted meanwhile keeps its `webhook deleted` end.
-   */
-  async record(r: AttemptRecord): Promise<boolean> {
-    const rows = await this.db.rows(
-      `WITH closed AS (
-         UPDATE delivery_attempts
-         SET finished_at = $3, response_code = $4, response_time = $5, response_body = $6, error = $7
-         WHERE delivery_id = $1 AND attempt = $2
+  private async recordBatch(items: AttemptRecord[]): Promise<boolean[]> {
+    const column = <K extends keyof AttemptRecord>(k: K) => items.map((i) => i[k]);
+    const rows = await this.db.rows<{ id: string; attempts: number }>(
+      `WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
+           $8::text[], $9::timestamptz[])
+           AS r(delivery_id, attempt, finished_at, response_code, response_time, response_body, error, status,
+                next_attempt_at)
+         ORDER BY delivery_id
+       ), closed AS (
+         UPDATE delivery_attempts a
+         SET finished_at = r.finished_at, response_code = r.response_code, response_time = r.response_time,
+             response_body = r.response_body, error = r.error
+         FROM r WHERE a.delivery_id = r.delivery_id AND a.attempt = r.attempt
        )
-       UPDATE deliveries
-       SET status = $8, response_code = $4, response_time = $5, response_body = $6, error = $7, delivered_at = $3,
-           next_attempt_at = $9, lease_until = NULL
-       WHERE id = $1 AND attempts = $2 AND status = 'pending'
-       RETURNING id`,
+       UPDATE deliveries d
+       SET status = r.status, response_code = r.response_code, response_time = r.response_time,
+           response_body = r.response_body, error = r.error, delivered_at = r.finished_at,
+           next_attempt_at = r.next_attempt_at, lease_until = NULL
+       FROM r WHERE d.id = r.delivery_id AND d.attempts = r.attempt AND d.status = 'pending'
+       RETURNING d.id, d.attempts`,
       [
-        r.deliveryId,
-        r.attempt,
-        r.finishedAt,
-        r.responseCode,
-        r.responseTime,
-        r.responseBody,
-        r.error,
-        r.status,
-        r.nextAttemptAt,
+        column('deliveryId'),
+        column('attempt'),
+        column('finishedAt'),
+        column('responseCode'),
+        column('responseTime'),
+        column('responseBody'),
+        column('error'),
+        column('status'),
+        column('nextAttemptAt'),
       ],
     );
-    return rows.length > 0;
+    const moved = new Set(rows.map((r) => `${r.id}.${r.attempts}`));
+    return items.map((i) => moved.has(`${i.deliveryId}.${i.attempt}`));
   }
 
   /** Gives the lease back without recording a result: the attempt is retried, not lost (graceful shutdown). */

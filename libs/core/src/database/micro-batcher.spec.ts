@@ -1,0 +1,53 @@
+import { MicroBatcher } from './micro-batcher';
+
+describe('MicroBatcher', () => {
+  it('folds calls made in one turn into one batch and answers each caller with its own result', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items.map((i) => i * 10);
+    });
+    const results = await Promise.all([1, 2, 3].map((i) => batcher.call(i)));
+    expect(results).toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('splits at maxBatch', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items;
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.call(i)));
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('calls in a later turn make a new batch', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items;
+    });
+    await batcher.call(1);
+    await batcher.call(2);
+    expect(batches).toEqual([[1], [2]]);
+  });
+
+  it('when a batch fails, retries each item alone so only the bad one fails', async () => {
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      if (items.includes(2)) throw new Error('bad item 2');
+      return items.map((i) => i + 1);
+    });
+    const settled = await Promise.allSettled([1, 2, 3].map((i) => batcher.call(i)));
+    expect(settled).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('bad item 2') },
+      { status: 'fulfilled', value: 4 },
+    ]);
+  });
+
+  it('rejects every caller when the batch answers the wrong number of results', async () => {
+    const batcher = new MicroBatcher(async () => [] as number[]);
+    await expect(batcher.call(1)).rejects.toThrow('batch answered 0 results for 1 items');
+  });
+});
