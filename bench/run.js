@@ -1,0 +1,803 @@
+'use strict';
+// Hookpost benchmark: `npm run bench [-- --smoke | --events N --webhooks M --rate R --duration S
+//   --ceiling-seconds S --only ceiling,drain,sustained,retry,isolation --cpu-prof]`.
+// Progress goes to stderr, the results table to stdout, JSON to bench/results/<timestamp>.json.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, fork, execFileSync } = require('node:child_process');
+const { performance } = require('node:perf_hooks');
+const { Pool: HttpPool, request } = require('undici');
+const { Client: PgClient } = require('pg');
+const Redis = require('ioredis');
+const L = require('./lib');
+
+const ROOT = path.resolve(__dirname, '..');
+const DB_NAME = 'hookpost_bench';
+const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
+const ADMIN_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = 'redis://127.0.0.1:6379/5';
+const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation'];
+const TYPES = {
+  drain: 'build.completed',
+  sustained: 'deployment.completed',
+  retry: 'file.created',
+  slow: 'security.alert',
+  healthy: 'user.login',
+};
+
+// ---------------------------------------------------------------- options
+const args = L.parseArgs(process.argv.slice(2));
+const smoke = Boolean(args.smoke);
+const num = (v, d) => (v === undefined || v === true ? d : Number(v));
+const opt = {
+  smoke,
+  ceilingSeconds: num(args.ceilingSeconds, smoke ? 1 : 10),
+  events: num(args.events, smoke ? 100 : 2000),
+  webhooks: num(args.webhooks, smoke ? 2 : 10),
+  rate: num(args.rate, smoke ? 100 : 1000),
+  duration: num(args.duration, smoke ? 3 : 60),
+  retryEvents: num(args.retryEvents, smoke ? 100 : 2000),
+  slowDeliveries: num(args.slowDeliveries, smoke ? 20 : 200),
+  healthyDeliveries: num(args.healthyDeliveries, smoke ? 100 : 1000),
+  healthyRate: num(args.healthyRate, smoke ? 50 : 100),
+  workerConcurrency: num(args.workerConcurrency, 200),
+  endpointConcurrency: num(args.endpointConcurrency, 20),
+  publishConcurrency: num(args.publishConcurrency, 64),
+  only: typeof args.only === 'string' ? args.only.split(',').map((s) => s.trim()) : PHASES,
+  cpuProf: Boolean(args.cpuProf),
+};
+for (const [k, v] of Object.entries(opt)) {
+  if (typeof v === 'number' && !(Number.isFinite(v) && v > 0))
+    throw new Error(`--${k} must be a positive number`);
+}
+for (const p of opt.only)
+  if (!PHASES.includes(p)) throw new Error(`--only: unknown phase ${p} (one of ${PHASES.join(',')})`);
+const want = (p) => opt.only.includes(p);
+
+// ---------------------------------------------------------------- child processes
+const children = {}; // name -> ChildProcess
+let shuttingDown = false;
+
+function pipeLogs(name, stream) {
+  let lines = 0;
+  let buf = '';
+  stream.on('data', (chunk) => {
+    buf += chunk.toString('utf8');
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (++lines <= 40) process.stderr.write(`[${name}] ${line.slice(0, 500)}\n`);
+      else if (lines === 41) process.stderr.write(`[${name}] (further output suppressed)\n`);
+    }
+    if (buf.length > 65536) buf = '';
+  });
+}
+
+function startNode(name, script, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children[name] = child;
+  pipeLogs(name, child.stdout);
+  pipeLogs(name, child.stderr);
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) L.log(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
+  });
+  return child;
+}
+
+function killAllSync() {
+  for (const c of Object.values(children)) {
+    if (c && c.exitCode === null && c.signalCode === null) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}
+
+async function stopChildren() {
+  shuttingDown = true;
+  const alive = Object.values(children).filter((c) => c && c.exitCode === null && c.signalCode === null);
+  const exits = alive.map((c) => new Promise((r) => c.once('exit', r)));
+  for (const c of alive) c.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), L.sleep(8000)]);
+  killAllSync();
+}
+
+process.on('exit', () => {
+  killAllSync();
+  removeSnapshot();
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    L.log(`${sig}: stopping children`);
+    shuttingDown = true;
+    killAllSync();
+    process.exit(130);
+  });
+}
+
+async function waitHttpOk(url, maxMs, what, child) {
+  const deadline = Date.now() + maxMs;
+  let lastErr = '';
+  while (Date.now() < deadline) {
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`${what} exited during start`);
+    try {
+      const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await res.body.text();
+      if (res.statusCode === 200) return;
+      lastErr = `status ${res.statusCode}`;
+    } catch (e) {
+      lastErr = e.code || e.message;
+    }
+    await L.sleep(200);
+  }
+  throw new Error(`${what} not ready after ${maxMs} ms (${lastErr})`);
+}
+
+function startReceiver() {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'receiver.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.receiver = child;
+    const t = setTimeout(() => reject(new Error('receiver did not start in 10 s')), 10000);
+    child.once('message', (m) => {
+      clearTimeout(t);
+      if (m && m.ready) resolve({ child, port: m.port });
+      else reject(new Error('receiver sent an unexpected first message'));
+    });
+    child.once('exit', (code) => reject(new Error(`receiver exited (${code})`)));
+  });
+}
+
+let rpcSeq = 0;
+function receiverStats(tag) {
+  const child = children.receiver;
+  const id = ++rpcSeq;
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      child.off('message', onMsg);
+      reject(new Error('receiver stats timed out'));
+    }, 10000);
+    function onMsg(m) {
+      if (m && m.id === id) {
+        clearTimeout(t);
+        child.off('message', onMsg);
+        resolve(m.result);
+      }
+    }
+    child.on('message', onMsg);
+    child.send({ cmd: 'stats', tag, id });
+  });
+}
+
+// ---------------------------------------------------------------- database / redis setup
+async function resetStores() {
+  const admin = new PgClient({ connectionString: ADMIN_DB_URL, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+let db;
+async function statusCounts(eventType) {
+  const { rows } = await db.query(
+    `SELECT status, count(*)::int AS n FROM deliveries WHERE event_type = $1 GROUP BY status`,
+    [eventType],
+  );
+  const c = { pending: 0, success: 0, failed: 0 };
+  for (const r of rows) c[r.status] = r.n;
+  return c;
+}
+
+/** Polls until `expected` deliveries of the type are final, bounded by maxMs. */
+async function waitDelivered(eventType, expected, maxMs, label) {
+  const start = performance.now();
+  let c = await statusCounts(eventType);
+  let lastLog = 0;
+  while (c.success + c.failed < expected && performance.now() - start < maxMs) {
+    await L.sleep(100);
+    c = await statusCounts(eventType);
+    if (performance.now() - lastLog > 5000) {
+      lastLog = performance.now();
+      L.log(`${label}: success ${c.success}, failed ${c.failed}, pending ${c.pending} / ${expected}`);
+    }
+  }
+  return { counts: c, done: c.success + c.failed >= expected, at: performance.now() };
+}
+
+// ---------------------------------------------------------------- API client
+let api; // undici Pool
+let apiKey;
+const payloadPad = 'x'.repeat(200);
+
+async function apiCall(method, urlPath, body) {
+  const t0 = performance.now();
+  const res = await api.request({
+    method,
+    path: urlPath,
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headersTimeout: 30000,
+    bodyTimeout: 30000,
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, ms: performance.now() - t0, text };
+}
+
+async function createWebhook(name, url, eventType, extra = {}) {
+  const r = await apiCall('POST', '/api/webhooks', { name, url, events: [eventType], ...extra });
+  if (r.status !== 201) throw new Error(`create webhook ${name}: ${r.status} ${r.text.slice(0, 300)}`);
+  return JSON.parse(r.text);
+}
+
+function newPublishStats() {
+  return { ok: 0, errors: 0, statuses: {}, lat: [], firstAt: null, lastAt: null };
+}
+
+async function publishOne(eventType, seq, st) {
+  if (st.firstAt === null) st.firstAt = performance.now();
+  try {
+    const r = await apiCall('POST', '/api/events', { event: eventType, data: { seq, pad: payloadPad } });
+    st.lat.push(r.ms);
+    if (r.status === 202) st.ok++;
+    else {
+      st.errors++;
+      st.statuses[r.status] = (st.statuses[r.status] || 0) + 1;
+    }
+  } catch (e) {
+    st.errors++;
+    st.statuses[e.code || 'error'] = (st.statuses[e.code || 'error'] || 0) + 1;
+  }
+  st.lastAt = performance.now();
+}
+
+/** As fast as possible with `concurrency` requests in flight; bounded by count and maxMs. */
+async function publishBurst(eventType, n, concurrency, maxMs) {
+  const st = newPublishStats();
+  const deadline = performance.now() + maxMs;
+  let next = 0;
+  const loop = async () => {
+    while (next < n && performance.now() < deadline) await publishOne(eventType, next++, st);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, loop));
+  return st;
+}
+
+/** Open-loop publishing at `rate`/s; at most maxInflight requests at once, stops issuing after maxMs. */
+function publishAtRate(eventType, total, rate, maxInflight, maxMs) {
+  const st = newPublishStats();
+  st.maxBehind = 0;
+  const start = performance.now();
+  let sent = 0;
+  let inflight = 0;
+  return new Promise((resolve) => {
+    let lastLog = start;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - start) / 1000) * rate));
+      const expired = now - start > maxMs;
+      while (!expired && sent < due && inflight < maxInflight) {
+        inflight++;
+        publishOne(eventType, sent++, st).finally(() => inflight--);
+      }
+      st.maxBehind = Math.max(st.maxBehind, due - sent);
+      if (now - lastLog > 5000) {
+        lastLog = now;
+        L.log(`  published ${sent}/${total} (in flight ${inflight}, behind schedule ${due - sent})`);
+      }
+      if ((sent >= total || expired) && inflight === 0) {
+        clearInterval(timer);
+        st.sent = sent;
+        st.elapsedMs = now - start;
+        resolve(st);
+      }
+    }, 2);
+  });
+}
+
+function ingestSummary(st) {
+  const s = L.summarize(st.lat);
+  return {
+    ok: st.ok,
+    errors: st.errors,
+    statuses: st.statuses,
+    p50_ms: s && s.p50,
+    p99_ms: s && s.p99,
+    max_ms: s && s.max,
+  };
+}
+
+// ---------------------------------------------------------------- phases
+const results = { started_at: new Date().toISOString(), options: opt, machine: null, phases: {} };
+let recvBase;
+
+async function phaseCeiling() {
+  L.log(`ceiling: bare undici POST loop, 64 connections, 1 KB body, ${opt.ceilingSeconds} s`);
+  const pool = new HttpPool(recvBase, { connections: 64 });
+  const body = JSON.stringify({ event: 'ceiling', data: { pad: 'y'.repeat(1000 - 40) } });
+  let count = 0;
+  let errors = 0;
+  const cpu0 = L.cpuSnapshot({ receiver: children.receiver }, []);
+  const start = performance.now();
+  const end = start + opt.ceilingSeconds * 1000;
+  const loop = async () => {
+    while (performance.now() < end) {
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path: '/ceiling',
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
+        await res.body.dump();
+        if (res.statusCode === 200) count++;
+        else errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, loop));
+  const secs = (performance.now() - start) / 1000;
+  const cpu = L.cpuDelta(cpu0, L.cpuSnapshot({ receiver: children.receiver }, []));
+  await pool.close();
+  const r = {
+    requests: count,
+    errors,
+    seconds: secs,
+    req_per_s: count / secs,
+    cpu_s: { receiver: cpu.receiver, bench_client: cpu.bench_client },
+  };
+  L.log(`ceiling: ${r.req_per_s.toFixed(0)} req/s`);
+  results.phases.ceiling = r;
+}
+
+function cpuPer1k(delta, deliveries) {
+  const o = {};
+  for (const [k, v] of Object.entries(delta)) o[k] = deliveries > 0 ? (v * 1000) / deliveries : null;
+  return o;
+}
+
+async function pgPids() {
+  try {
+    const { rows } = await db.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR datname IS NULL`,
+      [DB_NAME],
+    );
+    return rows.map((r) => r.pid);
+  } catch {
+    return undefined;
+  }
+}
+
+async function measured(name, fn) {
+  const procs = () => ({ api: children.api, worker: children.worker, receiver: children.receiver });
+  const cpu0 = L.cpuSnapshot(procs(), await pgPids());
+  const r = await fn();
+  const cpu = L.cpuDelta(cpu0, L.cpuSnapshot(procs(), await pgPids()));
+  r.cpu_seconds = cpu;
+  r.cpu_s_per_1k_deliveries = cpuPer1k(cpu, r.deliveries_done);
+  r.worker_vmhwm_bytes = L.vmField(children.worker.pid, 'VmHWM');
+  results.phases[name] = r;
+}
+
+async function phaseDrain() {
+  const N = opt.events;
+  const M = opt.webhooks;
+  L.log(`drain: ${M} webhooks on ${TYPES.drain}, ${N} events -> ${N * M} deliveries`);
+  for (let i = 0; i < M; i++)
+    await createWebhook(`drain-${i}`, `${recvBase}/ok/drain`, TYPES.drain, { timeout: 10 });
+  await measured('drain', async () => {
+    const expected = N * M;
+    const st = await publishBurst(TYPES.drain, N, opt.publishConcurrency, 120000);
+    const atEnqueue = await statusCounts(TYPES.drain);
+    const remaining = expected - atEnqueue.success - atEnqueue.failed;
+    L.log(
+      `drain: published ${st.ok} events in ${((st.lastAt - st.firstAt) / 1000).toFixed(1)} s; ${atEnqueue.success} already delivered`,
+    );
+    const w = await waitDelivered(TYPES.drain, st.ok * M, Math.min(600000, 60000 + expected * 20), 'drain');
+    const total = (w.at - st.firstAt) / 1000;
+    const afterEnqueue = (w.at - st.lastAt) / 1000;
+    const recv = await receiverStats('drain');
+    return {
+      events: N,
+      webhooks: M,
+      expected_deliveries: expected,
+      deliveries_done: w.counts.success,
+      failed: w.counts.failed,
+      all_delivered: w.done && w.counts.success === expected,
+      publish_seconds: (st.lastAt - st.firstAt) / 1000,
+      publish_events_per_s: st.ok / ((st.lastAt - st.firstAt) / 1000),
+      ingest: ingestSummary(st),
+      publish_plus_drain_seconds: total,
+      publish_plus_drain_deliveries_per_s: w.counts.success / total,
+      remaining_at_enqueue_end: remaining,
+      drain_after_enqueue_seconds: afterEnqueue,
+      drain_after_enqueue_deliveries_per_s: remaining / afterEnqueue,
+      receiver_requests: recv.requests,
+      receiver_unique: recv.unique,
+      duplicates: recv.requests - recv.unique,
+      latency_ms: recv.latency,
+    };
+  });
+}
+
+async function phaseSustained() {
+  const total = Math.round(opt.rate * opt.duration);
+  L.log(`sustained: ${opt.rate}/s for ${opt.duration} s (${total} events, fan-out 1)`);
+  await createWebhook('sustained', `${recvBase}/ok/sus`, TYPES.sustained, { timeout: 10 });
+  await measured('sustained', async () => {
+    const st = await publishAtRate(TYPES.sustained, total, opt.rate, 512, opt.duration * 1000 + 30000);
+    const atEnd = await statusCounts(TYPES.sustained);
+    L.log(`sustained: publishing done (${st.ok} ok, ${st.errors} errors); backlog ${atEnd.pending}`);
+    const waitMs = Math.max(30000, opt.duration * 1000);
+    const w = await waitDelivered(TYPES.sustained, st.ok, waitMs, 'sustained');
+    const recv = await receiverStats('sus');
+    return {
+      offered_rate: opt.rate,
+      duration_s: opt.duration,
+      events_sent: st.sent,
+      events_accepted: st.ok,
+      achieved_publish_rate: st.ok / (st.elapsedMs / 1000),
+      max_behind_schedule: st.maxBehind,
+      ingest: ingestSummary(st),
+      backlog_at_publish_end: atEnd.pending,
+      deliveries_done: w.counts.success,
+      failed: w.counts.failed,
+      all_delivered_within_wait: w.done && w.counts.success === st.ok,
+      wait_bound_s: waitMs / 1000,
+      drained_after_publish_s: (w.at - st.firstAt - st.elapsedMs) / 1000,
+      latency_ms: recv.latency,
+      duplicates: recv.requests - recv.unique,
+    };
+  });
+}
+
+async function phaseRetry() {
+  const N = opt.retryEvents;
+  L.log(`retry: ${N} events to a webhook failing 30% of first attempts (fixed 100 ms retry)`);
+  await createWebhook('flaky', `${recvBase}/flaky/retry`, TYPES.retry, {
+    timeout: 10,
+    retry_policy: { max_attempts: 5, backoff_strategy: 'fixed', initial_delay: 100, max_delay: 100 },
+  });
+  await measured('retry', async () => {
+    const st = await publishBurst(TYPES.retry, N, opt.publishConcurrency, 120000);
+    const w = await waitDelivered(TYPES.retry, st.ok, Math.min(600000, 60000 + N * 20), 'retry');
+    const secs = (w.at - st.firstAt) / 1000;
+    const recv = await receiverStats('retry');
+    return {
+      events: N,
+      deliveries_done: w.counts.success,
+      failed: w.counts.failed,
+      all_delivered: w.done && w.counts.success === st.ok,
+      planned_500s: recv.failedOnPurpose,
+      receiver_requests: recv.requests,
+      seconds: secs,
+      completions_per_s: w.counts.success / secs,
+      attempts_per_s: recv.requests / secs,
+      ingest: ingestSummary(st),
+    };
+  });
+}
+
+async function phaseIsolation() {
+  L.log(
+    `isolation: ${opt.slowDeliveries} deliveries to a hanging endpoint (timeout 5 s), ${opt.healthyDeliveries} healthy at ${opt.healthyRate}/s`,
+  );
+  await createWebhook('slow', `${recvBase}/slow/slow`, TYPES.slow, {
+    timeout: 5,
+    retry_policy: { max_attempts: 1 },
+  });
+  await createWebhook('healthy', `${recvBase}/ok/healthy`, TYPES.healthy, { timeout: 10 });
+  await measured('isolation', async () => {
+    const slowSt = await publishBurst(TYPES.slow, opt.slowDeliveries, opt.publishConcurrency, 60000);
+    const st = await publishAtRate(
+      TYPES.healthy,
+      opt.healthyDeliveries,
+      opt.healthyRate,
+      256,
+      (opt.healthyDeliveries / opt.healthyRate) * 1000 + 30000,
+    );
+    const w = await waitDelivered(TYPES.healthy, st.ok, 60000, 'isolation');
+    const recv = await receiverStats('healthy');
+    const slowRecv = await receiverStats('slow');
+    const slowCounts = await statusCounts(TYPES.slow);
+    return {
+      slow_published: slowSt.ok,
+      slow_requests_seen_by_receiver: slowRecv.requests,
+      slow_status_at_end: slowCounts,
+      healthy_published: st.ok,
+      deliveries_done: w.counts.success,
+      healthy_all_delivered: w.done && w.counts.success === st.ok,
+      healthy_seconds_after_publish: (w.at - st.firstAt - st.elapsedMs) / 1000,
+      healthy_latency_ms: recv.latency,
+      ingest: ingestSummary(st),
+    };
+  });
+}
+
+// ---------------------------------------------------------------- report
+function report() {
+  const P = results.phases;
+  const rows = [];
+  const m = results.machine;
+  rows.push(['machine', null]);
+  rows.push(['cpu', `${m.cpu_count} x ${m.cpu_model}`]);
+  rows.push(['memory', `${(m.total_mem_bytes / 2 ** 30).toFixed(1)} GiB`]);
+  rows.push(['node', m.node]);
+  rows.push([
+    'mode',
+    `${smoke ? 'smoke' : 'full'}; WORKER_CONCURRENCY=${opt.workerConcurrency} WORKER_ENDPOINT_CONCURRENCY=${opt.endpointConcurrency}`,
+  ]);
+  if (P.ceiling) {
+    rows.push(['ceiling (bare undici -> receiver)', null]);
+    rows.push(['req/s', L.fmt(P.ceiling.req_per_s, 0)]);
+  }
+  if (P.drain) {
+    const d = P.drain;
+    rows.push([`drain (${d.events} events x ${d.webhooks} webhooks)`, null]);
+    rows.push([
+      'deliveries success / expected',
+      `${d.deliveries_done} / ${d.expected_deliveries}${d.all_delivered ? '' : ' INCOMPLETE'}`,
+    ]);
+    rows.push(['publish events/s', L.fmt(d.publish_events_per_s, 0)]);
+    rows.push(['ingest p50 / p99 ms', `${L.fmt(d.ingest.p50_ms)} / ${L.fmt(d.ingest.p99_ms)}`]);
+    if (d.ingest.errors)
+      rows.push(['ingest errors (by status)', `${d.ingest.errors} ${JSON.stringify(d.ingest.statuses)}`]);
+    rows.push(['publish+drain deliveries/s', L.fmt(d.publish_plus_drain_deliveries_per_s, 0)]);
+    rows.push([
+      'drain after enqueue deliveries/s',
+      `${L.fmt(d.drain_after_enqueue_deliveries_per_s, 0)} (${d.remaining_at_enqueue_end} left)`,
+    ]);
+    rows.push(['duplicates at receiver', d.duplicates]);
+    if (P.ceiling)
+      rows.push([
+        'drain / ceiling ratio',
+        L.fmt(d.publish_plus_drain_deliveries_per_s / P.ceiling.req_per_s, 3),
+      ]);
+  }
+  if (P.sustained) {
+    const s = P.sustained;
+    rows.push([`sustained (${s.offered_rate}/s for ${s.duration_s} s, fan-out 1)`, null]);
+    rows.push(['achieved publish rate /s', L.fmt(s.achieved_publish_rate, 0)]);
+    rows.push(['ingest p50 / p99 ms', `${L.fmt(s.ingest.p50_ms)} / ${L.fmt(s.ingest.p99_ms)}`]);
+    rows.push([
+      'ingest errors (by status)',
+      s.ingest.errors ? `${s.ingest.errors} ${JSON.stringify(s.ingest.statuses)}` : 0,
+    ]);
+    rows.push([
+      'event->receiver p50 / p99 / max ms',
+      s.latency_ms ? `${s.latency_ms.p50} / ${s.latency_ms.p99} / ${s.latency_ms.max}` : '-',
+    ]);
+    rows.push(['backlog at publish end', s.backlog_at_publish_end]);
+    rows.push([
+      `all delivered within ${s.wait_bound_s} s`,
+      `${s.all_delivered_within_wait ? 'yes' : 'NO'} (${s.deliveries_done} of ${s.events_accepted} accepted)`,
+    ]);
+  }
+  if (P.retry) {
+    const r = P.retry;
+    rows.push([`retry load (${r.events} events, 30% first-attempt 500)`, null]);
+    rows.push([
+      'success / planned 500s',
+      `${r.deliveries_done} / ${r.planned_500s}${r.all_delivered ? '' : ' INCOMPLETE'}`,
+    ]);
+    rows.push(['completions/s', L.fmt(r.completions_per_s, 0)]);
+    if (r.ingest.errors)
+      rows.push(['ingest errors (by status)', `${r.ingest.errors} ${JSON.stringify(r.ingest.statuses)}`]);
+    rows.push(['attempts/s', L.fmt(r.attempts_per_s, 0)]);
+  }
+  if (P.isolation) {
+    const i = P.isolation;
+    rows.push([`isolation (${i.slow_published} hanging + ${i.healthy_published} healthy)`, null]);
+    rows.push([
+      'healthy p50 / p99 / max ms',
+      i.healthy_latency_ms
+        ? `${i.healthy_latency_ms.p50} / ${i.healthy_latency_ms.p99} / ${i.healthy_latency_ms.max}`
+        : '-',
+    ]);
+    rows.push([
+      'healthy all delivered',
+      `${i.healthy_all_delivered ? 'yes' : 'NO'} (${i.deliveries_done}/${i.healthy_published})`,
+    ]);
+    rows.push(['hanging requests seen so far', i.slow_requests_seen_by_receiver]);
+  }
+  const procs = ['api', 'worker', 'receiver', 'postgres', 'redis', 'bench_client'];
+  const cpuPhases = ['drain', 'sustained', 'retry', 'isolation'].filter((p) => P[p]);
+  if (cpuPhases.length) {
+    rows.push([`CPU-seconds per 1,000 deliveries (${cpuPhases.join(' | ')})`, null]);
+    for (const proc of procs) {
+      rows.push([proc, cpuPhases.map((p) => L.fmt(P[p].cpu_s_per_1k_deliveries[proc], 3)).join(' | ')]);
+    }
+    const hwm = Math.max(...cpuPhases.map((p) => P[p].worker_vmhwm_bytes || 0));
+    rows.push(['worker peak RSS (VmHWM)', `${(hwm / 2 ** 20).toFixed(0)} MiB`]);
+  }
+  return L.table(rows);
+}
+
+// ---------------------------------------------------------------- dist snapshot
+// Others rebuild dist/ (rm -rf dist && tsc) while the bench runs; the API and worker run from a
+// private copy so a concurrent build cannot pull files from under them.
+let snapshotRoot = null;
+let distDir = path.join(ROOT, 'dist');
+
+function newestMtime(dir, depth = 0) {
+  let newest = 0;
+  for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, ent.name);
+    if (ent.isDirectory() && depth < 12) newest = Math.max(newest, newestMtime(p, depth + 1));
+    else if (ent.isFile()) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+async function snapshotDist() {
+  const src = path.join(ROOT, 'dist');
+  const entries = [
+    'apps/api/src/main.js',
+    'apps/worker/src/main.js',
+    'apps/cli/src/main.js',
+    'libs',
+    'migrations',
+  ];
+  const deadline = Date.now() + 90000;
+  for (;;) {
+    try {
+      const complete = entries.every((e) => fs.existsSync(path.join(src, e)));
+      if (complete && Date.now() - newestMtime(src) > 3000) {
+        snapshotRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hookpost-bench-'));
+        fs.cpSync(src, path.join(snapshotRoot, 'dist'), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(snapshotRoot, 'node_modules'), 'dir');
+        const dir = path.join(snapshotRoot, 'dist');
+        if (entries.every((e) => fs.existsSync(path.join(dir, e)))) {
+          L.log(`running API and worker from a copy of dist/ in ${dir}`);
+          return dir;
+        }
+        removeSnapshot();
+      }
+    } catch (e) {
+      removeSnapshot();
+      L.log(`dist/ not usable yet (${e.code || e.message})`);
+    }
+    if (Date.now() > deadline)
+      throw new Error('dist/ is missing or being rebuilt: run `npm run build` first');
+    L.log('waiting for a complete dist/ (missing, or a build is in progress)');
+    await L.sleep(2000);
+  }
+}
+
+function removeSnapshot() {
+  if (!snapshotRoot) return;
+  try {
+    fs.rmSync(snapshotRoot, { recursive: true, force: true });
+  } catch {
+    /* best effort */
+  }
+  snapshotRoot = null;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const hardLimitMs = smoke ? 120000 : 40 * 60000;
+  setTimeout(() => {
+    L.log(`hard time limit of ${hardLimitMs / 1000} s reached; aborting`);
+    killAllSync();
+    process.exit(2);
+  }, hardLimitMs).unref();
+
+  results.machine = {
+    cpu_model: os.cpus()[0] ? os.cpus()[0].model : 'unknown',
+    cpu_count: os.cpus().length,
+    total_mem_bytes: os.totalmem(),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadavg_at_start: os.loadavg(),
+  };
+  L.log('receiver: starting');
+  const { port: recvPort } = await startReceiver();
+  recvBase = `http://127.0.0.1:${recvPort}`;
+
+  if (want('ceiling')) await phaseCeiling();
+  const needStack = opt.only.some((p) => p !== 'ceiling');
+  if (needStack) {
+    distDir = await snapshotDist();
+    L.log(`resetting database ${DB_NAME} and redis db 5`);
+    await resetStores();
+    const apiPort = await L.freePort();
+    const healthPort = await L.freePort();
+    const env = {
+      DATABASE_URL,
+      REDIS_URL,
+      LOG_LEVEL: 'warn',
+      ALLOW_PRIVATE_DESTINATIONS: 'true',
+      WORKER_CONCURRENCY: String(opt.workerConcurrency),
+      WORKER_ENDPOINT_CONCURRENCY: String(opt.endpointConcurrency),
+      RECONCILE_INTERVAL_MS: '5000',
+      BOOTSTRAP_API_KEY: '',
+    };
+    const profArgs = opt.cpuProf
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'results', 'prof')}`]
+      : [];
+    L.log('api: starting (runs migrations)');
+    const apiChild = startNode(
+      'api',
+      path.join(distDir, 'apps/api/src/main.js'),
+      { ...env, PORT: String(apiPort) },
+      profArgs,
+    );
+    await waitHttpOk(`http://127.0.0.1:${apiPort}/health/ready`, 60000, 'api', apiChild);
+    L.log('worker: starting');
+    const workerChild = startNode(
+      'worker',
+      path.join(distDir, 'apps/worker/src/main.js'),
+      { ...env, PORT: '0', WORKER_HEALTH_PORT: String(healthPort) },
+      profArgs,
+    );
+    await waitHttpOk(`http://127.0.0.1:${healthPort}/health`, 60000, 'worker', workerChild);
+    const out = execFileSync(
+      process.execPath,
+      [path.join(distDir, 'apps/cli/src/main.js'), 'create-account', '--name', 'bench'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+        timeout: 30000,
+      },
+    );
+    apiKey = JSON.parse(out.trim().split('\n').pop()).api_key;
+    api = new HttpPool(`http://127.0.0.1:${apiPort}`, { connections: 128 });
+    db = new PgClient({
+      connectionString: DATABASE_URL,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: 10000,
+    });
+    await db.connect();
+
+    if (want('drain')) await phaseDrain();
+    if (want('sustained')) await phaseSustained();
+    if (want('retry')) await phaseRetry();
+    if (want('isolation')) await phaseIsolation();
+  }
+  results.finished_at = new Date().toISOString();
+  results.machine.loadavg_at_end = os.loadavg();
+
+  const text = report();
+  process.stdout.write(`${text}\n`);
+  const file = path.join(__dirname, 'results', `${results.started_at.replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  L.log(`results written to ${path.relative(ROOT, file)}`);
+}
+
+async function cleanup() {
+  if (api) await api.close().catch(() => {});
+  if (db) await db.end().catch(() => {});
+  await stopChildren();
+  removeSnapshot();
+}
+
+main()
+  .then(cleanup)
+  .then(() => process.exit(0))
+  .catch(async (err) => {
+    L.log(`FAILED: ${err && err.stack ? err.stack : err}`);
+    await cleanup().catch(() => {});
+    process.exit(1);
+  });
