@@ -1,6 +1,6 @@
 'use strict';
 // Hookpost benchmark: `npm run bench [-- --smoke | --events N --webhooks M --rate R --duration S
-//   --ceiling-seconds S --only ceiling,drain,sustained,retry,isolation --cpu-prof]`.
+//   --ceiling-seconds S --backlog N --only ceiling,drain,sustained,retry,isolation,backlog --cpu-prof]`.
 // Progress goes to stderr, the results table to stdout, JSON to bench/results/<timestamp>.json.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,13 +17,14 @@ const DB_NAME = 'hookpost_bench';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const ADMIN_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
-const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation'];
+const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation', 'backlog'];
 const TYPES = {
   drain: 'build.completed',
   sustained: 'deployment.completed',
   retry: 'file.created',
   slow: 'security.alert',
   healthy: 'user.login',
+  backlog: 'project.updated',
 };
 
 // ---------------------------------------------------------------- options
@@ -41,6 +42,7 @@ const opt = {
   slowDeliveries: num(args.slowDeliveries, smoke ? 20 : 200),
   healthyDeliveries: num(args.healthyDeliveries, smoke ? 100 : 1000),
   healthyRate: num(args.healthyRate, smoke ? 50 : 100),
+  backlog: num(args.backlog, smoke ? 2000 : 100000),
   workerConcurrency: num(args.workerConcurrency, 200),
   endpointConcurrency: num(args.endpointConcurrency, 20),
   publishConcurrency: num(args.publishConcurrency, 64),
@@ -533,6 +535,45 @@ async function phaseIsolation() {
   });
 }
 
+/**
+ * Worker memory with a large backlog: 100 webhooks x (backlog / 100) events are published as fast as
+ * the API takes them, so the queue holds up to `backlog` deliveries while the worker drains it; the
+ * worker's RSS is sampled every 500 ms. BullMQ fetches only what the worker's concurrency allows, so
+ * RSS should stay flat whatever the backlog.
+ */
+async function phaseBacklog() {
+  const W = 100;
+  const N = Math.ceil(opt.backlog / W);
+  L.log(`backlog: ${W} webhooks on ${TYPES.backlog}, ${N} events -> ${N * W} deliveries`);
+  for (let i = 0; i < W; i++)
+    await createWebhook(`backlog-${i}`, `${recvBase}/ok/backlog`, TYPES.backlog, { timeout: 10 });
+  const pid = children.worker.pid;
+  const rss = [];
+  const sampler = setInterval(() => rss.push(L.vmField(pid, 'VmRSS') || 0), 500);
+  try {
+    await measured('backlog', async () => {
+      const rssAtStart = L.vmField(pid, 'VmRSS');
+      const st = await publishBurst(TYPES.backlog, N, opt.publishConcurrency, 300000);
+      const atPublishEnd = await statusCounts(TYPES.backlog);
+      L.log(`backlog: published ${st.ok} events; ${atPublishEnd.pending} deliveries pending`);
+      const w = await waitDelivered(TYPES.backlog, st.ok * W, 900000, 'backlog');
+      return {
+        deliveries_expected: st.ok * W,
+        deliveries_done: w.counts.success,
+        all_delivered: w.done && w.counts.success === st.ok * W,
+        pending_at_publish_end: atPublishEnd.pending,
+        drain_seconds: (w.at - st.firstAt) / 1000,
+        worker_rss_at_start_bytes: rssAtStart,
+        worker_rss_max_bytes: Math.max(0, ...rss),
+        worker_rss_at_end_bytes: L.vmField(pid, 'VmRSS'),
+        ingest: ingestSummary(st),
+      };
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 // ---------------------------------------------------------------- report
 function report() {
   const P = results.phases;
@@ -619,8 +660,22 @@ function report() {
     ]);
     rows.push(['hanging requests seen so far', i.slow_requests_seen_by_receiver]);
   }
+  if (P.backlog) {
+    const b = P.backlog;
+    const mib = (x) => `${((x || 0) / 2 ** 20).toFixed(0)}`;
+    rows.push([`backlog (${b.deliveries_expected} deliveries on 100 webhooks)`, null]);
+    rows.push([
+      'pending at publish end / delivered',
+      `${b.pending_at_publish_end} / ${b.deliveries_done}${b.all_delivered ? '' : ' INCOMPLETE'}`,
+    ]);
+    rows.push([
+      'worker RSS start / max / end MiB',
+      `${mib(b.worker_rss_at_start_bytes)} / ${mib(b.worker_rss_max_bytes)} / ${mib(b.worker_rss_at_end_bytes)}`,
+    ]);
+    rows.push(['deliveries/s (publish + drain)', L.fmt(b.deliveries_done / b.drain_seconds, 0)]);
+  }
   const procs = ['api', 'worker', 'receiver', 'postgres', 'redis', 'bench_client'];
-  const cpuPhases = ['drain', 'sustained', 'retry', 'isolation'].filter((p) => P[p]);
+  const cpuPhases = ['drain', 'sustained', 'retry', 'isolation', 'backlog'].filter((p) => P[p]);
   if (cpuPhases.length) {
     rows.push([`CPU-seconds per 1,000 deliveries (${cpuPhases.join(' | ')})`, null]);
     for (const proc of procs) {
@@ -774,6 +829,7 @@ async function main() {
     if (want('sustained')) await phaseSustained();
     if (want('retry')) await phaseRetry();
     if (want('isolation')) await phaseIsolation();
+    if (want('backlog')) await phaseBacklog();
   }
   results.finished_at = new Date().toISOString();
   results.machine.loadavg_at_end = os.loadavg();
