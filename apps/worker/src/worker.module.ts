@@ -4,8 +4,11 @@ import { AppConfig } from '@hookpost/core/config/app-config';
 import { CoreModule } from '@hookpost/core/core.module';
 import { deliveryProviders } from '@hookpost/core/attempts/delivery-providers';
 import { loggerOptions } from '@hookpost/core/logging/logger-options';
+import { Db } from '@hookpost/core/database/db';
 import { OpsAlerter } from '@hookpost/core/ops/ops-alerter';
+import { ThrottleWindowsRepository } from '@hookpost/core/throttle/throttle-windows.repository';
 import { DeliveryProcessor } from './processors/delivery.processor';
+import { DigestSweeper } from './reconciler/digest-sweeper';
 import { Reconciler } from './reconciler/reconciler';
 
 @Module({})
@@ -25,6 +28,12 @@ export class WorkerModule {
         },
         DeliveryProcessor,
         Reconciler,
+        {
+          provide: ThrottleWindowsRepository,
+          useFactory: (db: Db) => new ThrottleWindowsRepository(db),
+          inject: [Db],
+        },
+        DigestSweeper,
       ],
     };
   }

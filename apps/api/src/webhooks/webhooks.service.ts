@@ -6,6 +6,7 @@ import { RetryPolicy, withPolicyDefaults } from '@hookpost/core/delivery/retry-p
 import { DeliveriesRepository } from '@hookpost/core/deliveries/deliveries.repository';
 import { fromPublicId, newUuid } from '@hookpost/core/ids/ids';
 import { EMPTY_SUMMARY, WebhookSummaryRepository } from '@hookpost/core/stats/webhook-summary.repository';
+import { normalizeThrottle } from '@hookpost/core/throttle/throttle';
 import { Webhook, WebhookPatch } from '@hookpost/core/webhooks/webhook';
 import { WebhooksRepository } from '@hookpost/core/webhooks/webhooks.repository';
 import { presentRecentDelivery } from '../deliveries/delivery.presenter';
@@ -77,7 +78,7 @@ export class WebhooksService {
       retry_policy: storedPolicy({}, dto.retry_policy),
       format: dto.format ?? 'json',
       template: dto.template ?? null,
-      throttle: null,
+      throttle: dto.throttle ? normalizeThrottle(dto.throttle) : null,
       created_by: accountId,
     });
     return {
@@ -131,6 +132,7 @@ export class WebhooksService {
       retry_policy: dto.retry_policy ? storedPolicy(current.retry_policy, dto.retry_policy) : undefined,
       format: dto.format,
       template: dto.template,
+      throttle: dto.throttle ? normalizeThrottle(dto.throttle) : dto.throttle,
     };
     const updated = await this.webhooks.update(accountId, current.id, patch);
     if (!updated) throw webhookNotFound();

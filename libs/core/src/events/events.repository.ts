@@ -1,6 +1,8 @@
 import { Db } from '../database/db';
 import { subscriptionKeysFor } from '../event-types/catalog';
 import type { DeliveryRef } from '../queue/delivery-queue';
+import { DIGEST_EVENT_IDS, keyLookupJson } from '../throttle/throttle';
+import { THROTTLE_CTE } from '../throttle/throttle-sql';
 
 export interface EventRecord {
   id: string;
@@ -31,7 +33,9 @@ export class EventsRepository {
 
   /**
    * Stores the event and one pending delivery per matching active webhook in one statement (so one
-   * transaction), and answers the first result again for a repeated idempotency key.
+   * transaction), and answers the first result again for a repeated idempotency key. A throttled
+   * webhook over its limit gets no delivery (the window counts the event for its digest), so
+   * `delivery_count` counts real deliveries only.
    */
   async ingest(accountId: string, eventId: string, input: IngestInput): Promise<IngestResult> {
     if (input.idempotencyKey !== null) {
@@ -41,16 +45,18 @@ export class EventsRepository {
     try {
       const rows = await this.db.rows<{ created_at: Date; deliveries: DeliveryRef[] | null }>(
         `WITH hooks AS (
-           SELECT id FROM webhooks
+           SELECT id, throttle FROM webhooks
            WHERE account_id = $2 AND deleted_at IS NULL AND active AND events && $6::text[]
              AND (project_id IS NULL OR project_id = $4)
+         ), ${THROTTLE_CTE}, sending AS (
+           SELECT id FROM hooks WHERE id NOT IN (SELECT webhook_id FROM throttled WHERE suppressed)
          ), ev AS (
            INSERT INTO events (id, account_id, type, project_id, data, idempotency_key, delivery_count)
-           VALUES ($1, $2, $3, $4, $5::json, $7, (SELECT count(*) FROM hooks))
+           VALUES ($1, $2, $3, $4, $5::json, $7, (SELECT count(*) FROM sending))
            RETURNING id, created_at
          ), dels AS (
            INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at)
-           SELECT hookpost_uuid_v7(), $2, hooks.id, ev.id, $3, ev.created_at, ev.created_at FROM hooks, ev
+           SELECT hookpost_uuid_v7(), $2, sending.id, ev.id, $3, ev.created_at, ev.created_at FROM sending, ev
            RETURNING id, webhook_id
          )
          SELECT (SELECT created_at FROM ev) AS created_at,
@@ -63,6 +69,8 @@ export class EventsRepository {
           input.dataJson,
           subscriptionKeysFor(input.type),
           input.idempotencyKey,
+          DIGEST_EVENT_IDS,
+          keyLookupJson(input.dataJson),
         ],
       );
       const deliveries = rows[0].deliveries ?? [];

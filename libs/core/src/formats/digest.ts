@@ -39,3 +39,38 @@ export function renderDigestText(
   const of = key.trim() === '' ? '' : ` of ${key.trim()}`;
   return `${n} more ${nounFor(eventType, n)}${of} in the last ${formatWindow(windowSeconds)}`;
 }
+
+/**
+ * `data.digest` of a digest event: what a throttle window held back. Made by the worker when the
+ * window ends (libs/core/src/throttle/digest-data.ts); README documents the shape.
+ */
+export interface ThrottleDigest {
+  suppressed: number;
+  delivered: number;
+  limit: number;
+  /** The key value the window counted, null when the webhook's throttle has no key (or it was missing). */
+  key: string | null;
+  event_type: string;
+  window_seconds: number;
+  window_start: string;
+  window_end: string;
+  /** Public ids of the first suppressed events, at most 20. */
+  event_ids: string[];
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** The digest an event carries, when its data has the digest shape for its own type. */
+export function digestOf(type: string, data: Record<string, unknown>): ThrottleDigest | undefined {
+  const d = data.digest;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return undefined;
+  const digest = d as Record<string, unknown>;
+  const ok =
+    isCount(digest.suppressed) &&
+    isCount(digest.window_seconds) &&
+    digest.event_type === type &&
+    typeof digest.window_start === 'string' &&
+    typeof digest.window_end === 'string' &&
+    (digest.key === null || typeof digest.key === 'string');
+  return ok ? (digest as unknown as ThrottleDigest) : undefined;
+}

@@ -1,7 +1,8 @@
 export * from './types';
 export { toneOf, SLACK_COLORS, DISCORD_COLORS, WECOM_COLORS, TONE_EMOJI } from './tone';
 export { summarize, linkOf, safeUrl, DESCRIBED_TYPES } from './summary';
-export { renderDigestText, formatWindow } from './digest';
+export { renderDigestText, formatWindow, digestOf } from './digest';
+export type { ThrottleDigest } from './digest';
 export { parseTemplate, renderTemplate, validateTemplate, TEMPLATE_LIMITS } from './template';
 export type { ParseResult, TemplatePart } from './template';
 export { renderSlack, slackMarkup, SLACK_LIMITS } from './slack';

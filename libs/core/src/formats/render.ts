@@ -1,3 +1,4 @@
+import { digestOf } from './digest';
 import { discordMarkup, renderDiscord } from './discord';
 import { renderSlack, slackMarkup } from './slack';
 import { renderTemplate } from './template';
@@ -46,5 +47,7 @@ export function renderMessage(
 ): Record<string, unknown> {
   if (!isChatFormat(format)) throw new TypeError(`no chat renderer for format "${String(format)}"`);
   const renderer = RENDERERS[format];
-  return { ...renderer.render(event, overridesFor(renderer.markup, event, template)) };
+  // A template is written for single events ({{data.alert_name}}); a digest has none of those fields.
+  const own = digestOf(event.type, event.data) ? null : template;
+  return { ...renderer.render(event, overridesFor(renderer.markup, event, own)) };
 }

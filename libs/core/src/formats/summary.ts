@@ -1,5 +1,7 @@
 import { ALERT_TYPES, describeAlert } from './describe-alerts';
 import { compact, field, labelForKey, type Described, type Describer } from './described';
+import { describeDigest } from './describe-digest';
+import { digestOf } from './digest';
 import { buildDescriber, deploymentDescriber, projectDescriber } from './describe-pipeline';
 import {
   collaborationDescriber,
@@ -108,7 +110,11 @@ function describeUnknown(event: RenderableEvent): Described {
 
 export function summarize(event: RenderableEvent): EventSummary {
   const own = Object.prototype.hasOwnProperty.call(DESCRIBERS, event.type);
-  const described = (own ? DESCRIBERS[event.type] : describeUnknown)(event);
+  // A digest stands in for many events of its type, so it gets its own wording before the type's.
+  const digest = digestOf(event.type, event.data);
+  const described = digest
+    ? describeDigest(event, digest)
+    : (own ? DESCRIBERS[event.type] : describeUnknown)(event);
   const tone = toneOf(event);
   const subject = described.subject === undefined ? '' : ` · ${oneLine(described.subject)}`;
   const summary: EventSummary = {

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../delivery/retry-policy';
+import type { Throttle } from '../throttle/throttle';
 
 /** A webhook as stored; ids are the stored uuids, the API layer turns them into public ids. */
 export interface Webhook {
@@ -16,7 +17,7 @@ export interface Webhook {
   retry_policy: Partial<RetryPolicy>;
   format: string;
   template: Record<string, string> | null;
-  throttle: Record<string, unknown> | null;
+  throttle: Throttle | null;
   created_by: string;
   created_at: Date;
   updated_at: Date;

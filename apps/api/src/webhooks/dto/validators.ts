@@ -1,6 +1,7 @@
 import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { isSubscribable, subscribableNames } from '@hookpost/core/event-types/catalog';
 import { validateTemplate } from '@hookpost/core/formats';
+import { keyPathSegments } from '@hookpost/core/throttle/throttle';
 
 /** Optional, but when present must not be null: fields that have no "empty" value in the store. */
 export const OptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
@@ -101,4 +102,19 @@ export const IsTemplate = () =>
   custom('isTemplate', (value) => {
     const problems = validateTemplate(value);
     return problems.length === 0 ? null : `is invalid: ${problems.join('; ')}`;
+  });
+
+/** One message per bad value, where IsInt + Min + Max would give up to three for the same mistake. */
+export const IsIntBetween = (min: number, max: number, what = 'an integer') =>
+  custom('isIntBetween', (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? null
+      : `must be ${what} from ${min} to ${max}`,
+  );
+
+export const IsThrottleKey = () =>
+  custom('isThrottleKey', (value) => {
+    if (typeof value !== 'string') return 'must be a dotted path like data.alert_name';
+    const segments = keyPathSegments(value);
+    return typeof segments === 'string' ? segments : null;
   });

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { DESTINATION_FORMATS } from '@hookpost/core/formats';
 import { RetryPolicyDto } from './retry-policy.dto';
+import { ThrottleDto } from './throttle.dto';
 import {
   IsEventList,
   IsHeaderMap,
@@ -105,4 +106,15 @@ export class WebhookFieldsDto {
   @OptionalNullable()
   @IsTemplate()
   template?: { title?: string; body?: string } | null;
+
+  @ApiPropertyOptional({
+    type: ThrottleDto,
+    nullable: true,
+    description: 'alert-storm control: {limit, window, key?}; replaced as a whole on update, null removes it',
+  })
+  @OptionalNullable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ThrottleDto)
+  throttle?: ThrottleDto | null;
 }

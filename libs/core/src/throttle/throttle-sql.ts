@@ -1,0 +1,33 @@
+/**
+ * The ingest statement's throttle step, as a CTE over its `hooks` (id, throttle) with $1 the event
+ * id, $2 the account, $3 the type, $5 the data (json text), $8 how many suppressed ids a window
+ * keeps and $9 the data to read keys from when $5 cannot be read as text (`keyLookupJson`). Only
+ * hooks with a throttle touch `throttle_windows`, so the others cost nothing here.
+ *
+ * Windows are fixed and aligned to the epoch (`windowOf` in throttle.ts); the key is the data at
+ * the path below `data.` as text, '' when missing or null. The upsert locks the window row, so
+ * concurrent ingests count exactly. A window whose digest is already made (an ingest that began
+ * before the window ended and committed after the sweeper) lets the event through rather than
+ * counting it where no digest will ever report it.
+ */
+export const THROTTLE_CTE = `throttled AS (
+  INSERT INTO throttle_windows AS t
+    (webhook_id, account_id, event_type, key, window_start, window_end, event_limit)
+  SELECT h.id, $2, $3,
+    left(coalesce(coalesce($9::json, $5::json) #>> string_to_array(substr(h.throttle->>'key', length('data.') + 1), '.'), ''), 256),
+    w.start, w.start + w.size, (h.throttle->>'limit')::int
+  FROM hooks h
+  CROSS JOIN LATERAL (SELECT make_interval(secs => (h.throttle->>'window')::int) AS size) s
+  CROSS JOIN LATERAL (
+    SELECT date_bin(s.size, now(), timestamptz '1970-01-01 00:00:00+00') AS start, s.size
+  ) w
+  WHERE h.throttle IS NOT NULL
+  ON CONFLICT (webhook_id, event_type, key, window_start) DO UPDATE SET
+    events_seen = t.events_seen + (t.digest_event_id IS NULL)::int,
+    suppressed_event_ids = CASE
+      WHEN t.digest_event_id IS NULL AND t.events_seen >= t.event_limit
+        AND cardinality(t.suppressed_event_ids) < $8::int
+      THEN t.suppressed_event_ids || $1::uuid
+      ELSE t.suppressed_event_ids END
+  RETURNING webhook_id, (events_seen > event_limit AND digest_event_id IS NULL) AS suppressed
+)`;
