@@ -11,6 +11,7 @@ import { WebhookSummaryRepository } from './stats/webhook-summary.repository';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import { EventsRepository } from './events/events.repository';
 import { StatsRepository } from './stats/stats.repository';
+import { RollupStatsRepository } from './stats/rollup-stats.repository';
 
 export const REDIS = Symbol('REDIS');
 
@@ -56,6 +57,11 @@ export class CoreModule {
       repository(DeliveriesRepository),
       repository(EventsRepository),
       repository(StatsRepository),
+      {
+        provide: RollupStatsRepository,
+        useFactory: (db: Db, raw: StatsRepository) => new RollupStatsRepository(db, raw),
+        inject: [Db, StatsRepository],
+      },
       ConnectionsCloser,
     ];
     return {

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { toPublicId } from '@hookpost/core/ids/ids';
-import { StatsRepository, StatsScope } from '@hookpost/core/stats/stats.repository';
+import { RollupStatsRepository } from '@hookpost/core/stats/rollup-stats.repository';
+import { StatsFigures, StatsRepository, StatsScope } from '@hookpost/core/stats/stats.repository';
 import {
   BUCKET_KEY,
   bucketLabel,
@@ -42,16 +43,13 @@ function window(q: StatsQuery): { period: StatsPeriod; start: Date; end: Date } 
 @Injectable()
 export class StatsService {
   constructor(
-    private readonly stats: StatsRepository,
+    private readonly raw: StatsRepository,
+    private readonly rollups: RollupStatsRepository,
     private readonly webhooks: WebhooksService,
   ) {}
 
-  private async report(scope: StatsScope, period: StatsPeriod) {
-    const [totals, buckets, byType] = await Promise.all([
-      this.stats.totals(scope),
-      this.stats.buckets(scope, period),
-      this.stats.byEventType(scope),
-    ]);
+  private report(f: StatsFigures, scope: StatsScope, period: StatsPeriod) {
+    const { totals, buckets, byEventType: byType } = f;
     const found = new Map(buckets.map((b) => [b.bucket.getTime(), b]));
     const empty: Counted = { total: 0, successful: 0, failed: 0, avg_ms: null };
     return {
@@ -76,17 +74,18 @@ export class StatsService {
   async forWebhook(accountId: string, webhookPublicId: string, q: StatsQuery) {
     const webhook = await this.webhooks.load(accountId, webhookPublicId);
     const { period, start, end } = window(q);
-    return {
-      webhook_id: webhookPublicId,
-      ...(await this.report({ accountId, webhookId: webhook.id, start, end }, period)),
-    };
+    const scope: StatsScope = { accountId, webhookId: webhook.id, start, end };
+    // One webhook's rows are few (7 days of the busiest bench webhook: ~2,300 rows, ~10 ms p95): raw rows.
+    const f = await this.raw.figures(scope, period, false);
+    return { webhook_id: webhookPublicId, ...this.report(f, scope, period) };
   }
 
   async forAccount(accountId: string, q: AccountStatsQuery) {
     const { period, start, end } = window(q);
     const scope: StatsScope = { accountId, start, end, projectId: q.project_id, eventType: q.event_type };
-    const [report, perWebhook] = await Promise.all([this.report(scope, period), this.stats.byWebhook(scope)]);
-    const webhookStats = perWebhook
+    // A whole account's deliveries: daily rollups plus raw edge days (exact, see RollupStatsRepository).
+    const f = await this.rollups.figures(scope, period, true);
+    const webhookStats = f.byWebhook
       .map((w) => ({
         webhook_id: toPublicId('webhook', w.webhook_id),
         name: w.name,
@@ -95,6 +94,6 @@ export class StatsService {
       }))
       // Worst endpoints first: lowest success rate, then most failures.
       .sort((a, b) => a.success_rate - b.success_rate || b.failed_deliveries - a.failed_deliveries);
-    return { ...report, webhook_stats: webhookStats };
+    return { ...this.report(f, scope, period), webhook_stats: webhookStats };
   }
 }

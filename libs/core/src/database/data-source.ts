@@ -2,11 +2,13 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { InitialSchema1732360000000 } from '../../../../migrations/1732360000000-InitialSchema';
 import { DeliveryCounters1732460000000 } from '../../../../migrations/1732460000000-DeliveryCounters';
+import { StatsRollups1732560000000 } from '../../../../migrations/1732560000000-StatsRollups';
 import { Throttle1732660000000 } from '../../../../migrations/1732660000000-Throttle';
 
 export const MIGRATIONS = [
   InitialSchema1732360000000,
   DeliveryCounters1732460000000,
+  StatsRollups1732560000000,
   Throttle1732660000000,
 ];
 

@@ -28,6 +28,22 @@ export interface BucketRow {
   avg_ms: number | null;
 }
 
+export type TypeRow = BucketRow & { event_type: string };
+export type WebhookRow = BucketRow & { webhook_id: string; name: string };
+
+/** Everything a report needs; served from raw rows here or from rollups (RollupStatsRepository). */
+export interface StatsFigures {
+  totals: Totals;
+  buckets: BucketRow[];
+  byEventType: TypeRow[];
+  /** Only when asked for (the account-wide report). */
+  byWebhook: WebhookRow[];
+}
+
+export interface StatsSource {
+  figures(s: StatsScope, period: StatsPeriod, withWebhooks: boolean): Promise<StatsFigures>;
+}
+
 const COUNTS = `count(*)::int AS total,
   count(*) FILTER (WHERE d.status = 'success')::int AS successful,
   count(*) FILTER (WHERE d.status = 'failed')::int AS failed,
@@ -38,8 +54,18 @@ const COUNTS = `count(*)::int AS total,
  * Delivery figures by created_at over raw rows (test pings included); response times are those of the
  * last attempt of deliveries that got an HTTP response.
  */
-export class StatsRepository {
+export class StatsRepository implements StatsSource {
   constructor(private readonly db: Db) {}
+
+  async figures(s: StatsScope, period: StatsPeriod, withWebhooks: boolean): Promise<StatsFigures> {
+    const [totals, buckets, byEventType, byWebhook] = await Promise.all([
+      this.totals(s),
+      this.buckets(s, period),
+      this.byEventType(s),
+      withWebhooks ? this.byWebhook(s) : [],
+    ]);
+    return { totals, buckets, byEventType, byWebhook };
+  }
 
   private where(s: StatsScope): { sql: string; params: unknown[] } {
     const clauses = ['d.account_id = $1', 'd.created_at >= $2', 'd.created_at <= $3'];
@@ -82,7 +108,7 @@ export class StatsRepository {
     );
   }
 
-  async byEventType(s: StatsScope): Promise<(BucketRow & { event_type: string })[]> {
+  async byEventType(s: StatsScope): Promise<TypeRow[]> {
     const w = this.where(s);
     return this.db.rows(
       `SELECT d.event_type, ${COUNTS} FROM deliveries d WHERE ${w.sql} GROUP BY d.event_type ORDER BY total DESC, d.event_type`,
@@ -90,7 +116,7 @@ export class StatsRepository {
     );
   }
 
-  async byWebhook(s: StatsScope): Promise<(BucketRow & { webhook_id: string; name: string })[]> {
+  async byWebhook(s: StatsScope): Promise<WebhookRow[]> {
     const w = this.where(s);
     return this.db.rows(
       `SELECT d.webhook_id, wh.name, ${COUNTS} FROM deliveries d JOIN webhooks wh ON wh.id = d.webhook_id
