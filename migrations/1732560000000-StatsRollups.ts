@@ -36,13 +36,13 @@ const DELTA_COLS = TRACKED.join(', ');
  * filtered reports; at ~2,000 rows a day it is too slow to group for the unfiltered report, which reads
  * the two narrow ones (~100 and ~20 rows a day at bench density).
  */
-const COUNT_ROLLUPS = [
+export const COUNT_ROLLUPS = [
   { table: 'delivery_stats_daily', keys: ['webhook_id', 'event_type'] },
   { table: 'delivery_stats_daily_by_webhook', keys: ['webhook_id'] },
   { table: 'delivery_stats_daily_by_type', keys: ['event_type'] },
 ];
 const KEY_TYPES: Record<string, string> = { webhook_id: 'uuid', event_type: 'text' };
-const UTC_DAY = `(date_trunc('day', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+export const UTC_DAY = `(date_trunc('day', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
 // A delivery counts towards response-time figures when its last attempt got an HTTP response.
 const HAS_RT = `(response_code IS NOT NULL AND response_time IS NOT NULL)`;
 
@@ -79,21 +79,36 @@ const SUBTRACT_FIGURES = (t: string) =>
  * and updates upsert; deletes only update existing rows, because an account delete cascades to the
  * rollups (and to webhooks, hence the counters) before this statement trigger runs, and re-inserting a
  * negative row there would violate the foreign keys.
+ *
+ * With `shards` > 1 (1732760000000) every key has up to that many rows: an upsert lands on a random one,
+ * so concurrent statements rarely queue on one hot row (today's row of a busy webhook), and a delete
+ * takes its figures off the key's lowest shard. Readers sum the shards.
  */
-function triggerFunction(op: 'INSERT' | 'UPDATE' | 'DELETE', withCounters: boolean): string {
+export function triggerFunction(
+  op: 'INSERT' | 'UPDATE' | 'DELETE',
+  withCounters: boolean,
+  shards = 1,
+): string {
   const delta = `WITH delta AS (${deltaSql(op)})`;
+  const sharded = shards > 1;
+  const shardCol = sharded ? ', shard' : '';
+  const shardPick = sharded ? `, floor(random() * ${shards})::smallint` : '';
+  const lowestShard = (table: string, alias: string, keys: string[]) =>
+    sharded
+      ? ` AND ${alias}.shard = (SELECT min(x.shard) FROM ${table} x WHERE ${keys.map((k) => `x.${k} = d.${k}`).join(' AND ')})`
+      : '';
   const counters =
     op === 'DELETE'
       ? `${delta}, d AS (SELECT webhook_id, ${SIGNED_FIGURES} FROM delta GROUP BY webhook_id)
          UPDATE webhook_delivery_counters c SET ${SUBTRACT_FIGURES('c')},
            last_delivery = (SELECT max(x.delivered_at) FROM deliveries x WHERE x.webhook_id = c.webhook_id)
-         FROM d WHERE c.webhook_id = d.webhook_id`
+         FROM d WHERE c.webhook_id = d.webhook_id${lowestShard('webhook_delivery_counters', 'c', ['webhook_id'])}`
       : `${delta}
          INSERT INTO webhook_delivery_counters AS c
-           (webhook_id, total, successful, failed, pending, rt_count, rt_sum, last_delivery)
-         SELECT webhook_id, ${SIGNED_FIGURES}, max(delivered_at) FILTER (WHERE sign > 0)
+           (webhook_id${shardCol}, total, successful, failed, pending, rt_count, rt_sum, last_delivery)
+         SELECT webhook_id${shardPick}, ${SIGNED_FIGURES}, max(delivered_at) FILTER (WHERE sign > 0)
          FROM delta GROUP BY webhook_id ORDER BY webhook_id
-         ON CONFLICT (webhook_id) DO UPDATE SET ${ADD_FIGURES('c')},
+         ON CONFLICT (webhook_id${shardCol}) DO UPDATE SET ${ADD_FIGURES('c')},
            last_delivery = greatest(c.last_delivery, EXCLUDED.last_delivery)`;
   const daily = COUNT_ROLLUPS.map(({ table, keys }) => {
     const cols = ['account_id', 'day', ...keys];
@@ -102,32 +117,33 @@ function triggerFunction(op: 'INSERT' | 'UPDATE' | 'DELETE', withCounters: boole
       return `${delta}, d AS (SELECT account_id, ${UTC_DAY} AS day, ${keys.join(', ')}, ${SIGNED_FIGURES}
            FROM delta GROUP BY ${group})
          UPDATE ${table} s SET ${SUBTRACT_FIGURES('s')}
-         FROM d WHERE (${cols.map((c) => `s.${c}`).join(', ')}) = (${cols.map((c) => `d.${c}`).join(', ')})`;
+         FROM d WHERE (${cols.map((c) => `s.${c}`).join(', ')}) = (${cols.map((c) => `d.${c}`).join(', ')})${lowestShard(table, 's', cols)}`;
     }
     return `${delta}
-         INSERT INTO ${table} AS s (${cols.join(', ')}, total, successful, failed, pending, rt_count, rt_sum)
-         SELECT * FROM (
+         INSERT INTO ${table} AS s (${cols.join(', ')}${shardCol}, total, successful, failed, pending, rt_count, rt_sum)
+         SELECT ${cols.join(', ')}${shardPick}, total, successful, failed, pending, rt_count, rt_sum FROM (
            SELECT account_id, ${UTC_DAY} AS day, ${keys.join(', ')}, ${SIGNED_FIGURES}
            FROM delta GROUP BY ${group}) g
          -- an update that only moved delivered_at changes nothing here
          WHERE (total, successful, failed, pending, rt_count, rt_sum) <> (0, 0, 0, 0, 0, 0)
          ORDER BY ${group}
-         ON CONFLICT (${cols.join(', ')}) DO UPDATE SET ${ADD_FIGURES('s')}`;
+         ON CONFLICT (${cols.join(', ')}${shardCol}) DO UPDATE SET ${ADD_FIGURES('s')}`;
   });
+  const timeCols = ['account_id', 'day', 'response_time'];
   const times =
     op === 'DELETE'
       ? `${delta}, d AS (SELECT account_id, ${UTC_DAY} AS day, response_time, sum(sign) AS n
            FROM delta WHERE ${HAS_RT} GROUP BY 1, 2, 3)
          UPDATE delivery_response_times_daily r SET n = r.n + d.n
-         FROM d WHERE (r.account_id, r.day, r.response_time) = (d.account_id, d.day, d.response_time)`
+         FROM d WHERE (r.account_id, r.day, r.response_time) = (d.account_id, d.day, d.response_time)${lowestShard('delivery_response_times_daily', 'r', timeCols)}`
       : `${delta}
-         INSERT INTO delivery_response_times_daily AS r (account_id, day, response_time, n)
-         SELECT account_id, ${UTC_DAY}, response_time, sum(sign)
+         INSERT INTO delivery_response_times_daily AS r (account_id, day, response_time${shardCol}, n)
+         SELECT account_id, ${UTC_DAY}, response_time${shardPick}, sum(sign)
          FROM delta WHERE ${HAS_RT} GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3
-         ON CONFLICT (account_id, day, response_time) DO UPDATE SET n = r.n + EXCLUDED.n`;
+         ON CONFLICT (account_id, day, response_time${shardCol}) DO UPDATE SET n = r.n + EXCLUDED.n`;
   // Always the same table order (counters, daily, response times) for the same deadlock reason as ORDER BY.
   return `
-    CREATE FUNCTION hookpost_rollup_deliveries_${op.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION hookpost_rollup_deliveries_${op.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       ${withCounters ? `${counters};` : ''}
       ${daily.join(';\n')};
@@ -147,7 +163,7 @@ function createTrigger(op: 'INSERT' | 'UPDATE' | 'DELETE'): string {
     REFERENCING ${refs} FOR EACH STATEMENT EXECUTE FUNCTION hookpost_rollup_deliveries_${op.toLowerCase()}()`;
 }
 
-const OPS = ['INSERT', 'UPDATE', 'DELETE'] as const;
+export const OPS = ['INSERT', 'UPDATE', 'DELETE'] as const;
 
 export class StatsRollups1732560000000 implements MigrationInterface {
   name = 'StatsRollups1732560000000';

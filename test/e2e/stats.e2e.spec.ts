@@ -243,7 +243,7 @@ describe('stats', () => {
            count(*) FILTER (WHERE response_code IS NOT NULL AND response_time IS NOT NULL) AS rt_count,
            coalesce(sum(response_time) FILTER (WHERE response_code IS NOT NULL), 0) AS rt_sum
          FROM deliveries GROUP BY webhook_id)
-       SELECT raw.webhook_id FROM raw FULL JOIN webhook_delivery_counters c ON c.webhook_id = raw.webhook_id
+       SELECT raw.webhook_id FROM raw FULL JOIN webhook_delivery_totals c ON c.webhook_id = raw.webhook_id
        WHERE (raw.total, raw.successful, raw.failed, raw.pending, raw.rt_count, raw.rt_sum)
          IS DISTINCT FROM (c.total, c.successful, c.failed, c.pending, c.rt_count, c.rt_sum)
          OR raw.last_delivery IS DISTINCT FROM c.last_delivery`,

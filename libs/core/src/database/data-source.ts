@@ -4,12 +4,14 @@ import { InitialSchema1732360000000 } from '../../../../migrations/1732360000000
 import { DeliveryCounters1732460000000 } from '../../../../migrations/1732460000000-DeliveryCounters';
 import { StatsRollups1732560000000 } from '../../../../migrations/1732560000000-StatsRollups';
 import { Throttle1732660000000 } from '../../../../migrations/1732660000000-Throttle';
+import { ShardedRollups1732760000000 } from '../../../../migrations/1732760000000-ShardedRollups';
 
 export const MIGRATIONS = [
   InitialSchema1732360000000,
   DeliveryCounters1732460000000,
   StatsRollups1732560000000,
   Throttle1732660000000,
+  ShardedRollups1732760000000,
 ];
 
 export interface DataSourceOptions {

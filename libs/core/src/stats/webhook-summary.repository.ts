@@ -24,7 +24,7 @@ export function successRate(successful: number, failed: number): number {
   return finished === 0 ? 0 : Math.round((successful / finished) * 10000) / 100;
 }
 
-/** Whole-lifetime counters per webhook (kept by a trigger), for the list, the detail and the history's stats blocks. */
+/** Whole-lifetime counters per webhook (kept by triggers, summed over their shards), for the list, the detail and the history's stats blocks. */
 export class WebhookSummaryRepository {
   constructor(private readonly db: Db) {}
 
@@ -39,7 +39,7 @@ export class WebhookSummaryRepository {
          c.pending::int AS pending_deliveries,
          c.last_delivery,
          CASE WHEN c.rt_count = 0 THEN 0 ELSE round(c.rt_sum::numeric / c.rt_count)::int END AS average_response_time
-       FROM webhook_delivery_counters c JOIN webhooks w ON w.id = c.webhook_id
+       FROM webhook_delivery_totals c JOIN webhooks w ON w.id = c.webhook_id
        WHERE w.account_id = $1 AND c.webhook_id = ANY($2::uuid[])`,
       [accountId, webhookIds],
     );
