@@ -284,6 +284,47 @@ describe('delivery: publish, receiver contract, history, redeliver, recover, tes
     });
   });
 
+  describe('concurrent ingest (many events share one statement)', () => {
+    it('gives every event its own deliveries, and one event to a key repeated in the same burst', async () => {
+      const http = await newAccount();
+      const rx = await newReceiver();
+      const hook = await createWebhook(http, { url: `${rx.url}/burst`, events: ['user.login'] });
+      const key = `burst-${Date.now()}`;
+      const [plain, keyed] = await Promise.all([
+        Promise.all(
+          Array.from({ length: 30 }, (_, n) =>
+            http.post('/api/events', { event: 'user.login', data: { n } }),
+          ),
+        ),
+        Promise.all(
+          Array.from({ length: 5 }, () =>
+            http.post(
+              '/api/events',
+              { event: 'user.login', data: { keyed: true } },
+              { 'Idempotency-Key': key },
+            ),
+          ),
+        ),
+      ]);
+      expect(plain.map((r) => r.status)).toEqual(Array(30).fill(202));
+      expect(plain.every((r) => r.body.deliveries === 1)).toBe(true);
+      expect(new Set(plain.map((r) => r.body.event_id)).size).toBe(30);
+      expect(keyed.map((r) => r.status)).toEqual(Array(5).fill(202));
+      expect(new Set(keyed.map((r) => r.body.event_id)).size).toBe(1);
+      await eventually(async () => rx.requests.length >= 31, { what: '31 deliveries' });
+      const hist = await http.get(`/api/webhooks/${hook.webhook_id}/deliveries?limit=100`);
+      expect(hist.body.total).toBe(31);
+      const sent = rx.requests.map((r) => JSON.parse(r.body).data);
+      expect(sent.filter((d) => d.keyed)).toHaveLength(1);
+      expect(
+        sent
+          .filter((d) => d.n !== undefined)
+          .map((d) => d.n)
+          .sort((a, b) => a - b),
+      ).toEqual(Array.from({ length: 30 }, (_, n) => n));
+    });
+  });
+
   describe('POST /api/webhooks/{id}/test', () => {
     it('sends test.ping synchronously with the default payload and records it', async () => {
       const http = await newAccount();

@@ -11,9 +11,8 @@ import { createRedis } from '@hookpost/core/queue/redis';
 import { Redis } from 'ioredis';
 import { EndpointSlots } from './endpoint-slots';
 
-/** How long a job waits in-process for its endpoint's slot before going back to the queue. */
-const SLOT_WAIT_MS = 250;
-const BUSY_ENDPOINT_PAUSE_MS = 100;
+/** How long a job of a fast endpoint waits in-process for a slot before going back to the queue. */
+const SLOT_WAIT_MS = 1_000;
 
 /** Thin: takes a job, respects the endpoint cap, runs the attempt, schedules the retry the policy asks for. */
 @Injectable()
@@ -29,7 +28,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly ops: OpsAlerter,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
-    this.slots = new EndpointSlots(config.WORKER_ENDPOINT_CONCURRENCY);
+    // Half the worker's slots at most wait for one endpoint, so the others always have room.
+    this.slots = new EndpointSlots(
+      config.WORKER_ENDPOINT_CONCURRENCY,
+      Math.max(config.WORKER_ENDPOINT_CONCURRENCY, Math.floor(config.WORKER_CONCURRENCY / 2)),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -44,8 +47,10 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { deliveryId, webhookId, attempt } = job.data;
-    if (!(await this.slots.acquire(webhookId, SLOT_WAIT_MS))) {
-      await job.moveToDelayed(Date.now() + BUSY_ENDPOINT_PAUSE_MS + Math.floor(Math.random() * 50), token);
+    const slot = await this.slots.acquire(webhookId, SLOT_WAIT_MS);
+    if ('retryInMs' in slot) {
+      // Jitter, so the jobs put back together do not all come back together.
+      await job.moveToDelayed(Date.now() + Math.round(slot.retryInMs * (1 + Math.random() / 2)), token);
       throw new DelayedError();
     }
     try {
@@ -63,7 +68,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
       });
     } finally {
-      this.slots.release(webhookId);
+      slot.release();
     }
   }
 

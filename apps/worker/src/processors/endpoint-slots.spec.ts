@@ -1,29 +1,74 @@
-import { EndpointSlots } from './endpoint-slots';
+import { Busy, EndpointSlots, Slot, SLOW_HOLD_MS } from './endpoint-slots';
+
+const isSlot = (s: Slot | Busy): s is Slot => 'release' in s;
 
 describe('EndpointSlots', () => {
-  it('caps each endpoint independently and frees slots on release', () => {
-    const slots = new EndpointSlots(2);
-    expect(slots.tryAcquire('a')).toBe(true);
-    expect(slots.tryAcquire('a')).toBe(true);
-    expect(slots.tryAcquire('a')).toBe(false);
-    expect(slots.tryAcquire('b')).toBe(true);
-    slots.release('a');
-    expect(slots.tryAcquire('a')).toBe(true);
+  let clock = 0;
+  const now = () => clock;
+  beforeEach(() => {
+    clock = 0;
+    jest.useFakeTimers();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('caps each endpoint independently and frees slots on release', async () => {
+    const slots = new EndpointSlots(2, 0, now);
+    const a1 = await slots.acquire('a', 0);
+    const a2 = await slots.acquire('a', 0);
+    expect(isSlot(a1) && isSlot(a2)).toBe(true);
+    expect(await slots.acquire('a', 0)).toEqual({ retryInMs: 1_000 });
+    expect(isSlot(await slots.acquire('b', 0))).toBe(true);
+    (a1 as Slot).release();
+    expect(isSlot(await slots.acquire('a', 0))).toBe(true);
   });
 
-  it('hands a released slot to the oldest waiter, and gives up after the wait', async () => {
-    jest.useFakeTimers();
-    const slots = new EndpointSlots(1);
-    expect(slots.tryAcquire('a')).toBe(true);
+  it('lets jobs of a fast endpoint wait: a released slot goes to the oldest waiter; a wait ends after waitMs', async () => {
+    const slots = new EndpointSlots(1, 10, now);
+    const held = (await slots.acquire('a', 100)) as Slot;
     const first = slots.acquire('a', 100);
     const second = slots.acquire('a', 100);
-    slots.release('a');
-    await expect(first).resolves.toBe(true);
-    expect(slots.tryAcquire('a')).toBe(false);
+    clock += 5;
+    held.release();
+    const got = await first;
+    expect(isSlot(got)).toBe(true);
+    clock += 100;
     jest.advanceTimersByTime(100);
-    await expect(second).resolves.toBe(false);
-    slots.release('a');
-    expect(slots.tryAcquire('a')).toBe(true);
-    jest.useRealTimers();
+    await expect(second).resolves.toEqual({ retryInMs: 100 });
+    (got as Slot).release();
+    expect(isSlot(await slots.acquire('a', 0))).toBe(true);
+  });
+
+  it('bounds the waiters of one endpoint', async () => {
+    const slots = new EndpointSlots(1, 1, now);
+    await slots.acquire('a', 100);
+    void slots.acquire('a', 100);
+    expect(await slots.acquire('a', 100)).toEqual({ retryInMs: 1_000 });
+  });
+
+  it('sends jobs of an endpoint whose slots are held too long straight back, for about that long', async () => {
+    const slots = new EndpointSlots(1, 10, now);
+    await slots.acquire('hang', 100);
+    clock += SLOW_HOLD_MS + 1;
+    expect(await slots.acquire('hang', 100)).toEqual({ retryInMs: SLOW_HOLD_MS + 1 });
+    clock += 60_000;
+    expect(await slots.acquire('hang', 100)).toEqual({ retryInMs: 5_000 });
+  });
+
+  it('sends waiting jobs back as soon as their endpoint starts hanging', async () => {
+    const slots = new EndpointSlots(1, 10, now);
+    await slots.acquire('a', 0);
+    const waiting = slots.acquire('a', 1_000);
+    clock += SLOW_HOLD_MS + 10;
+    jest.advanceTimersByTime(SLOW_HOLD_MS);
+    await expect(waiting).resolves.toEqual({ retryInMs: SLOW_HOLD_MS + 10 });
+  });
+
+  it('remembers a slow endpoint by its average hold time after its slots are released', async () => {
+    const slots = new EndpointSlots(1, 10, now);
+    const s = (await slots.acquire('slow', 0)) as Slot;
+    clock += 2_000;
+    s.release();
+    await slots.acquire('slow', 0);
+    expect(await slots.acquire('slow', 100)).toEqual({ retryInMs: 2_000 });
   });
 });

@@ -1,51 +1,113 @@
+/** An attempt in flight to one endpoint; release it once the attempt has ended. */
+export interface Slot {
+  release(): void;
+}
+
+/** No slot now: put the job back for this long. */
+export interface Busy {
+  retryInMs: number;
+}
+
+/** Attempts that hold their slot longer than this make the endpoint slow. */
+export const SLOW_HOLD_MS = 250;
+const FAST_BUSY_RETRY_MS = 100;
 /**
- * Counts attempts in flight per webhook in this process. A job for a webhook at its cap waits a moment
- * for a slot (a freed slot is handed straight to the oldest waiter); if none frees up, the caller puts
- * the job back instead of holding a worker slot, so a hanging endpoint delays only itself (promise 4).
+ * A fast endpoint with all its waiting places taken has a backlog; its jobs come back after a second
+ * rather than bouncing through the queue every few milliseconds (that churn alone once cost more Redis
+ * and worker CPU than the deliveries, and the backlog grew from it).
+ */
+const CROWDED_RETRY_MS = 1_000;
+const MAX_SLOW_RETRY_MS = 5_000;
+/** How much the newest hold time weighs in an endpoint's running average. */
+const HOLD_WEIGHT = 0.2;
+const MAX_REMEMBERED_ENDPOINTS = 10_000;
+
+interface Endpoint {
+  running: Set<{ since: number }>;
+  waiters: ((slot: Slot) => void)[];
+}
+
+/**
+ * Caps attempts in flight per webhook in this process (promise 4). A job over the cap of a fast
+ * endpoint waits in-process for a slot (a freed slot goes straight to the oldest waiter): slots turn
+ * over in milliseconds, and putting hundreds of jobs back on the queue every 100 ms would cost more
+ * Redis and CPU than the deliveries themselves. A job for a slow endpoint (slots held for longer than
+ * SLOW_HOLD_MS, on average or right now) goes back to the queue at once, for about as long as that
+ * endpoint holds a slot. Waiters of one endpoint are bounded (the worker passes half its concurrency)
+ * and look again as they wait, so an endpoint that starts hanging holds at most its cap in worker
+ * slots after SLOW_HOLD_MS, and never more than that bound before.
  */
 export class EndpointSlots {
-  private readonly inFlight = new Map<string, number>();
-  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly holdMs = new Map<string, number>();
 
-  constructor(private readonly perEndpoint: number) {}
+  constructor(
+    private readonly perEndpoint: number,
+    private readonly maxWaiting: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  tryAcquire(webhookId: string): boolean {
-    const n = this.inFlight.get(webhookId) ?? 0;
-    if (n >= this.perEndpoint) return false;
-    this.inFlight.set(webhookId, n + 1);
-    return true;
-  }
-
-  /** Resolves true with a slot, or false after waitMs without one. */
-  acquire(webhookId: string, waitMs: number): Promise<boolean> {
-    if (this.tryAcquire(webhookId)) return Promise.resolve(true);
-    const queue = this.waiters.get(webhookId) ?? [];
-    // At most as many waiting as running: an endpoint never holds more than twice its cap in worker slots.
-    if (queue.length >= this.perEndpoint) return Promise.resolve(false);
+  acquire(webhookId: string, waitMs: number): Promise<Slot | Busy> {
+    const ep = this.endpoints.get(webhookId) ?? { running: new Set(), waiters: [] };
+    this.endpoints.set(webhookId, ep);
+    if (ep.running.size < this.perEndpoint) return Promise.resolve(this.take(webhookId, ep));
+    const slowFor = this.slowFor(webhookId, ep);
+    if (slowFor !== null) return Promise.resolve({ retryInMs: slowFor });
+    if (ep.waiters.length >= this.maxWaiting) return Promise.resolve({ retryInMs: CROWDED_RETRY_MS });
+    const until = this.now() + waitMs;
     return new Promise((resolve) => {
-      this.waiters.set(webhookId, queue);
-      const grant = () => {
+      const grant = (slot: Slot) => {
         clearTimeout(timer);
-        resolve(true);
+        resolve(slot);
       };
-      const timer = setTimeout(() => {
-        const i = queue.indexOf(grant);
-        if (i >= 0) queue.splice(i, 1);
-        if (queue.length === 0) this.waiters.delete(webhookId);
-        resolve(false);
-      }, waitMs);
-      queue.push(grant);
+      const giveUp = (busy: Busy) => {
+        const i = ep.waiters.indexOf(grant);
+        if (i >= 0) ep.waiters.splice(i, 1);
+        resolve(busy);
+      };
+      // Looks again every SLOW_HOLD_MS: an endpoint that starts hanging while jobs wait sends them back.
+      const check = () => {
+        const slow = this.slowFor(webhookId, ep);
+        if (slow !== null) return giveUp({ retryInMs: slow });
+        const left = until - this.now();
+        if (left <= 0) return giveUp({ retryInMs: FAST_BUSY_RETRY_MS });
+        timer = setTimeout(check, Math.min(left, SLOW_HOLD_MS));
+      };
+      let timer = setTimeout(check, Math.min(waitMs, SLOW_HOLD_MS));
+      ep.waiters.push(grant);
     });
   }
 
-  release(webhookId: string): void {
-    const queue = this.waiters.get(webhookId);
-    const next = queue?.shift();
-    if (queue && queue.length === 0) this.waiters.delete(webhookId);
-    // The slot passes to a waiter as it is: the in-flight count stays the same.
-    if (next) return next();
-    const n = (this.inFlight.get(webhookId) ?? 1) - 1;
-    if (n <= 0) this.inFlight.delete(webhookId);
-    else this.inFlight.set(webhookId, n);
+  /** How long to put a job back when its endpoint is slow, or null while it is fast. */
+  private slowFor(webhookId: string, ep: Endpoint): number | null {
+    const now = this.now();
+    let oldest = 0;
+    for (const r of ep.running) oldest = Math.max(oldest, now - r.since);
+    const hold = Math.max(this.holdMs.get(webhookId) ?? 0, oldest);
+    if (hold <= SLOW_HOLD_MS) return null;
+    return Math.min(MAX_SLOW_RETRY_MS, hold);
+  }
+
+  private take(webhookId: string, ep: Endpoint): Slot {
+    const entry = { since: this.now() };
+    ep.running.add(entry);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        ep.running.delete(entry);
+        this.remember(webhookId, this.now() - entry.since);
+        const next = ep.waiters.shift();
+        if (next) next(this.take(webhookId, ep));
+        else if (ep.running.size === 0) this.endpoints.delete(webhookId);
+      },
+    };
+  }
+
+  private remember(webhookId: string, heldMs: number): void {
+    const before = this.holdMs.get(webhookId);
+    if (before === undefined && this.holdMs.size >= MAX_REMEMBERED_ENDPOINTS) this.holdMs.clear();
+    this.holdMs.set(webhookId, before === undefined ? heldMs : before + HOLD_WEIGHT * (heldMs - before));
   }
 }

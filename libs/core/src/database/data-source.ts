@@ -5,6 +5,7 @@ import { DeliveryCounters1732460000000 } from '../../../../migrations/1732460000
 import { StatsRollups1732560000000 } from '../../../../migrations/1732560000000-StatsRollups';
 import { Throttle1732660000000 } from '../../../../migrations/1732660000000-Throttle';
 import { ShardedRollups1732760000000 } from '../../../../migrations/1732760000000-ShardedRollups';
+import { ThrottleLastEvent1732860000000 } from '../../../../migrations/1732860000000-ThrottleLastEvent';
 
 export const MIGRATIONS = [
   InitialSchema1732360000000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   StatsRollups1732560000000,
   Throttle1732660000000,
   ShardedRollups1732760000000,
+  ThrottleLastEvent1732860000000,
 ];
 
 export interface DataSourceOptions {

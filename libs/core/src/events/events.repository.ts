@@ -1,5 +1,5 @@
 import { Db } from '../database/db';
-import { subscriptionKeysFor } from '../event-types/catalog';
+import { MicroBatcher } from '../database/micro-batcher';
 import type { DeliveryRef } from '../queue/delivery-queue';
 import { DIGEST_EVENT_IDS, keyLookupJson } from '../throttle/throttle';
 import { THROTTLE_CTE } from '../throttle/throttle-sql';
@@ -28,14 +28,27 @@ export interface IngestResult {
 
 const UNIQUE_VIOLATION = '23505';
 
+interface PendingIngest {
+  accountId: string;
+  eventId: string;
+  input: IngestInput;
+}
+
+interface StoredEvent {
+  created_at: Date;
+  deliveries: DeliveryRef[];
+}
+
 export class EventsRepository {
   constructor(private readonly db: Db) {}
+
+  private readonly ingests = new MicroBatcher((items: PendingIngest[]) => this.ingestBatch(items));
 
   /**
    * Stores the event and one pending delivery per matching active webhook in one statement (so one
    * transaction), and answers the first result again for a repeated idempotency key. A throttled
    * webhook over its limit gets no delivery (the window counts the event for its digest), so
-   * `delivery_count` counts real deliveries only.
+   * `delivery_count` counts real deliveries only. Concurrent ingests share one statement and commit.
    */
   async ingest(accountId: string, eventId: string, input: IngestInput): Promise<IngestResult> {
     if (input.idempotencyKey !== null) {
@@ -43,46 +56,16 @@ export class EventsRepository {
       if (earlier) return { event: earlier, deliveries: [], replayed: true };
     }
     try {
-      const rows = await this.db.rows<{ created_at: Date; deliveries: DeliveryRef[] | null }>(
-        `WITH hooks AS (
-           SELECT id, throttle FROM webhooks
-           WHERE account_id = $2 AND deleted_at IS NULL AND active AND events && $6::text[]
-             AND (project_id IS NULL OR project_id = $4)
-         ), ${THROTTLE_CTE}, sending AS (
-           SELECT id FROM hooks WHERE id NOT IN (SELECT webhook_id FROM throttled WHERE suppressed)
-         ), ev AS (
-           INSERT INTO events (id, account_id, type, project_id, data, idempotency_key, delivery_count)
-           VALUES ($1, $2, $3, $4, $5::json, $7, (SELECT count(*) FROM sending))
-           RETURNING id, created_at
-         ), dels AS (
-           INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at)
-           SELECT hookpost_uuid_v7(), $2, sending.id, ev.id, $3, ev.created_at, ev.created_at FROM sending, ev
-           RETURNING id, webhook_id
-         )
-         SELECT (SELECT created_at FROM ev) AS created_at,
-           (SELECT json_agg(json_build_object('id', id, 'webhook_id', webhook_id)) FROM dels) AS deliveries`,
-        [
-          eventId,
-          accountId,
-          input.type,
-          input.projectId,
-          input.dataJson,
-          subscriptionKeysFor(input.type),
-          input.idempotencyKey,
-          DIGEST_EVENT_IDS,
-          keyLookupJson(input.dataJson),
-        ],
-      );
-      const deliveries = rows[0].deliveries ?? [];
+      const stored = await this.ingests.call({ accountId, eventId, input });
       return {
         event: {
           id: eventId,
           type: input.type,
           project_id: input.projectId,
-          created_at: rows[0].created_at,
-          delivery_count: deliveries.length,
+          created_at: stored.created_at,
+          delivery_count: stored.deliveries.length,
         },
-        deliveries,
+        deliveries: stored.deliveries,
         replayed: false,
       };
     } catch (e) {
@@ -93,6 +76,61 @@ export class EventsRepository {
       }
       throw e;
     }
+  }
+
+  /**
+   * Many events, each with its deliveries, in one statement. A batch that fails as a whole (a repeated
+   * idempotency key, two events counted in one throttle window) is retried event by event by the
+   * batcher, so each caller sees only its own error.
+   */
+  private async ingestBatch(items: PendingIngest[]): Promise<StoredEvent[]> {
+    const column = <T>(pick: (i: PendingIngest) => T) => items.map(pick);
+    const rows = await this.db.rows<{ id: string; created_at: Date; deliveries: DeliveryRef[] | null }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS i(event_id, account_id, event_type, project_id, data_json, idempotency_key, key_json)
+       ), hooks AS (
+         SELECT i.event_id, i.account_id, i.event_type, i.data_json, i.key_json, w.id, w.throttle
+         FROM input i JOIN webhooks w ON w.account_id = i.account_id AND w.deleted_at IS NULL AND w.active
+           AND w.events && ARRAY[i.event_type, split_part(i.event_type, '.', 1) || '.*', '*']
+           AND (w.project_id IS NULL OR w.project_id = i.project_id)
+       ), ${THROTTLE_CTE}, sending AS (
+         SELECT h.event_id, h.id FROM hooks h
+         WHERE NOT EXISTS (SELECT 1 FROM throttled t WHERE t.event_id = h.event_id AND t.webhook_id = h.id AND t.suppressed)
+       ), ev AS (
+         INSERT INTO events (id, account_id, type, project_id, data, idempotency_key, delivery_count)
+         SELECT i.event_id, i.account_id, i.event_type, i.project_id, i.data_json::json, i.idempotency_key,
+           (SELECT count(*) FROM sending s WHERE s.event_id = i.event_id)
+         FROM input i
+         RETURNING id, account_id, type, created_at
+       ), dels AS (
+         INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at)
+         SELECT hookpost_uuid_v7(), ev.account_id, s.id, ev.id, ev.type, ev.created_at, ev.created_at
+         FROM sending s JOIN ev ON ev.id = s.event_id
+         ORDER BY s.id
+         RETURNING id, webhook_id, event_id
+       )
+       SELECT ev.id, ev.created_at,
+         (SELECT json_agg(json_build_object('id', d.id, 'webhook_id', d.webhook_id)) FROM dels d WHERE d.event_id = ev.id)
+           AS deliveries
+       FROM ev`,
+      [
+        column((i) => i.eventId),
+        column((i) => i.accountId),
+        column((i) => i.input.type),
+        column((i) => i.input.projectId),
+        column((i) => i.input.dataJson),
+        column((i) => i.input.idempotencyKey),
+        column((i) => keyLookupJson(i.input.dataJson)),
+        DIGEST_EVENT_IDS,
+      ],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return items.map((i) => {
+      const row = byId.get(i.eventId);
+      if (!row) throw new Error('an ingested event is missing from its batch result');
+      return { created_at: row.created_at, deliveries: row.deliveries ?? [] };
+    });
   }
 
   /** A key is remembered for 24 hours; an older holder gives it up so the key can be used again. */

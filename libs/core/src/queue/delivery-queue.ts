@@ -1,5 +1,6 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { MicroBatcher } from '../database/micro-batcher';
 import { DeliveryJob, deliveryJobId, QueueName } from './queue-names';
 
 const JOB_OPTIONS: JobsOptions = {
@@ -18,6 +19,13 @@ export interface DeliveryRef {
 /** Enqueues attempts of deliveries. Jobs are hints: Postgres says what is actually due. */
 export class DeliveryQueue {
   readonly queue: Queue<DeliveryJob>;
+  // Ingest enqueues each request's deliveries; requests in flight together share one Redis round trip.
+  private readonly firstAttempts = new MicroBatcher(async (batches: DeliveryRef[][]) => {
+    await this.enqueue(
+      batches.flat().map((r) => ({ deliveryId: r.id, webhookId: r.webhook_id, attempt: 1 })),
+    );
+    return batches.map(() => undefined);
+  });
 
   constructor(connection: Redis) {
     this.queue = new Queue<DeliveryJob>(QueueName.Deliveries, { connection });
@@ -39,7 +47,7 @@ export class DeliveryQueue {
   }
 
   async enqueueFirstAttempts(refs: DeliveryRef[]): Promise<void> {
-    await this.enqueue(refs.map((r) => ({ deliveryId: r.id, webhookId: r.webhook_id, attempt: 1 })));
+    if (refs.length > 0) await this.firstAttempts.call(refs);
   }
 
   async close(): Promise<void> {
