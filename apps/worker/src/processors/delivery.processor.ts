@@ -54,7 +54,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       throw new DelayedError();
     }
     try {
-      const outcome = await this.runner.run(deliveryId, attempt);
+      // The endpoint's slot is free once the exchange is over; recording it is Postgres's business.
+      const outcome = await this.runner.run(deliveryId, attempt, { afterSend: () => slot.release() });
       if (!outcome) return;
       if (outcome.decision.kind === 'retry') {
         await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], outcome.decision.delayMs);

@@ -3,6 +3,7 @@ import { AppConfig } from '@hookpost/core/config/app-config';
 import { newUuid } from '@hookpost/core/ids/ids';
 import { DeliveryQueue, DeliveryRef } from '@hookpost/core/queue/delivery-queue';
 import { ThrottleWindowsRepository } from '@hookpost/core/throttle/throttle-windows.repository';
+import { PeriodicTask } from './periodic-task';
 
 const BATCH = 100;
 
@@ -14,8 +15,7 @@ const BATCH = 100;
 @Injectable()
 export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DigestSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(this.logger, 'digest sweep', () => this.sweep());
 
   constructor(
     private readonly config: AppConfig,
@@ -24,15 +24,7 @@ export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((err) => {
-          this.logger.warn({ err: String(err) }, 'digest sweep failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.config.RECONCILE_INTERVAL_MS);
+    this.task.start(this.config.RECONCILE_INTERVAL_MS);
   }
 
   /** Makes the digests due now; answers how many this worker made (another may have made the rest). */
@@ -49,7 +41,6 @@ export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -3,6 +3,7 @@ import { AppConfig } from '@hookpost/core/config/app-config';
 import { DeliveriesRepository } from '@hookpost/core/deliveries/deliveries.repository';
 import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
 import { DeliveryJob } from '@hookpost/core/queue/queue-names';
+import { PeriodicTask } from './periodic-task';
 
 const BATCH = 1000;
 
@@ -14,8 +15,7 @@ const BATCH = 1000;
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Reconciler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(this.logger, 'reconcile sweep', () => this.sweep());
 
   constructor(
     private readonly config: AppConfig,
@@ -24,15 +24,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((err) => {
-          this.logger.warn({ err: String(err) }, 'reconcile sweep failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.config.RECONCILE_INTERVAL_MS);
+    this.task.start(this.config.RECONCILE_INTERVAL_MS);
   }
 
   /** Due for this long without an attempt means its job is gone. */
@@ -57,7 +49,6 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Db } from '@hookpost/core/database/db';
 import { compactRollups } from '@hookpost/core/stats/rollup-compaction';
+import { PeriodicTask } from './periodic-task';
 
 /** Past days' rollups stop changing soon after midnight; folding them every few minutes is plenty. */
 const COMPACT_EVERY_MS = 10 * 60_000;
@@ -10,26 +11,15 @@ const FIRST_COMPACTION_MS = 30_000;
 @Injectable()
 export class RollupCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RollupCompactor.name);
-  private timers: NodeJS.Timeout[] = [];
-  private running?: Promise<void>;
+  private readonly task = new PeriodicTask(this.logger, 'rollup compaction', () => compactRollups(this.db));
 
   constructor(private readonly db: Db) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = compactRollups(this.db)
-        .catch((err) => this.logger.warn({ err: String(err) }, 'rollup compaction failed'))
-        .finally(() => (this.running = undefined));
-    };
-    this.timers.push(
-      setTimeout(tick, FIRST_COMPACTION_MS).unref(),
-      setInterval(tick, COMPACT_EVERY_MS).unref(),
-    );
+    this.task.start(COMPACT_EVERY_MS, FIRST_COMPACTION_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -24,11 +24,15 @@ export class AttemptRunner {
     private readonly sender: HttpSender,
   ) {}
 
-  /** Null when the attempt is not ours to make (already made, leased, or the delivery has ended). */
+  /**
+   * Null when the attempt is not ours to make (already made, leased, or the delivery has ended).
+   * `afterSend` runs once the HTTP exchange is over, before the result is recorded: the endpoint is
+   * free again then, whatever Postgres is doing.
+   */
   async run(
     deliveryId: string,
     attempt: number,
-    policyOverride?: Partial<RetryPolicy>,
+    opts: { policyOverride?: Partial<RetryPolicy>; afterSend?: () => void } = {},
   ): Promise<AttemptOutcome | null> {
     const delivery = await this.deliveries.claim(deliveryId, attempt);
     if (!delivery) return null;
@@ -39,8 +43,9 @@ export class AttemptRunner {
       body: request.body,
       timeoutMs: delivery.timeout * 1000,
     });
+    opts.afterSend?.();
     const finishedAt = new Date();
-    const policy = withPolicyDefaults({ ...delivery.retry_policy, ...(policyOverride ?? {}) });
+    const policy = withPolicyDefaults({ ...delivery.retry_policy, ...(opts.policyOverride ?? {}) });
     const decision = decideAttempt(policy, attempt, result, finishedAt);
     const nextAttemptAt =
       decision.kind === 'retry' ? new Date(finishedAt.getTime() + decision.delayMs) : null;
