@@ -1,6 +1,6 @@
 'use strict';
 // Hookpost benchmark: `npm run bench [-- --smoke | --events N --webhooks M --rate R --duration S
-//   --ceiling-seconds S --backlog N --only ceiling,drain,sustained,retry,isolation,backlog --cpu-prof]`.
+//   --warmup S --ceiling-seconds S --backlog N --only ceiling,drain,sustained,retry,isolation,backlog --cpu-prof]`.
 // Progress goes to stderr, the results table to stdout, JSON to bench/results/<timestamp>.json.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -24,6 +24,7 @@ const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation', 'backlog'
 const TYPES = {
   drain: 'build.completed',
   sustained: 'deployment.completed',
+  warmup: 'deployment.started',
   retry: 'file.created',
   slow: 'security.alert',
   healthy: 'user.login',
@@ -41,6 +42,7 @@ const opt = {
   webhooks: num(args.webhooks, smoke ? 2 : 10),
   rate: num(args.rate, smoke ? 100 : 1000),
   duration: num(args.duration, smoke ? 3 : 60),
+  warmup: num(args.warmup, smoke ? 1 : 10),
   retryEvents: num(args.retryEvents, smoke ? 100 : 2000),
   slowDeliveries: num(args.slowDeliveries, smoke ? 20 : 200),
   healthyDeliveries: num(args.healthyDeliveries, smoke ? 100 : 1000),
@@ -453,6 +455,13 @@ async function phaseSustained() {
   const total = Math.round(opt.rate * opt.duration);
   L.log(`sustained: ${opt.rate}/s for ${opt.duration} s (${total} events, fan-out 1)`);
   await createWebhook('sustained', `${recvBase}/ok/sus`, TYPES.sustained, { timeout: 10 });
+  // Warm-up at the same rate, not measured: opens the connection pools and lets the JIT and Postgres's
+  // plan caches settle, so the figures describe the steady state rather than the first second.
+  await createWebhook('warmup', `${recvBase}/ok/warmup`, TYPES.warmup, { timeout: 10 });
+  const warm = Math.round(opt.rate * opt.warmup);
+  L.log(`sustained: warm-up, ${opt.rate}/s for ${opt.warmup} s (${warm} events, not measured)`);
+  const warmSt = await publishAtRate(TYPES.warmup, warm, opt.rate, 512, opt.warmup * 1000 + 30000);
+  await waitDelivered(TYPES.warmup, warmSt.ok, 60000, 'warm-up');
   await measured('sustained', async () => {
     const st = await publishAtRate(TYPES.sustained, total, opt.rate, 512, opt.duration * 1000 + 30000);
     const atEnd = await statusCounts(TYPES.sustained);
@@ -463,6 +472,7 @@ async function phaseSustained() {
     return {
       offered_rate: opt.rate,
       duration_s: opt.duration,
+      warmup_s: opt.warmup,
       events_sent: st.sent,
       events_accepted: st.ok,
       achieved_publish_rate: st.ok / (st.elapsedMs / 1000),
@@ -620,7 +630,10 @@ function report() {
   }
   if (P.sustained) {
     const s = P.sustained;
-    rows.push([`sustained (${s.offered_rate}/s for ${s.duration_s} s, fan-out 1)`, null]);
+    rows.push([
+      `sustained (${s.offered_rate}/s for ${s.duration_s} s after ${s.warmup_s} s warm-up, fan-out 1)`,
+      null,
+    ]);
     rows.push(['achieved publish rate /s', L.fmt(s.achieved_publish_rate, 0)]);
     rows.push(['ingest p50 / p99 ms', `${L.fmt(s.ingest.p50_ms)} / ${L.fmt(s.ingest.p99_ms)}`]);
     rows.push([
