@@ -52,8 +52,9 @@ export class EventsService {
       idempotencyKey,
     });
     if (!result.replayed) {
-      // Committed already: if Redis is unreachable now, the reconciler enqueues these later (promise 1).
-      await this.queue
+      // Committed already, so the answer does not wait for Redis: the jobs are hints, and any enqueue that
+      // fails or never happens (Redis away, the process dies now) is done by the reconciler (promise 1).
+      void this.queue
         .enqueueFirstAttempts(result.deliveries)
         .catch((err) =>
           this.logger.warn(
