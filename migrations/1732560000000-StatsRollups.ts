@@ -88,6 +88,7 @@ export function triggerFunction(
   op: 'INSERT' | 'UPDATE' | 'DELETE',
   withCounters: boolean,
   shards = 1,
+  skipUnchanged = false,
 ): string {
   const delta = `WITH delta AS (${deltaSql(op)})`;
   const sharded = shards > 1;
@@ -145,6 +146,7 @@ export function triggerFunction(
   return `
     CREATE OR REPLACE FUNCTION hookpost_rollup_deliveries_${op.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      ${skipUnchanged && op === 'UPDATE' ? `IF NOT EXISTS (${deltaSql(op)}) THEN RETURN NULL; END IF;` : ''}
       ${withCounters ? `${counters};` : ''}
       ${daily.join(';\n')};
       ${times};

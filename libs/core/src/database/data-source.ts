@@ -6,6 +6,7 @@ import { StatsRollups1732560000000 } from '../../../../migrations/1732560000000-
 import { Throttle1732660000000 } from '../../../../migrations/1732660000000-Throttle';
 import { ShardedRollups1732760000000 } from '../../../../migrations/1732760000000-ShardedRollups';
 import { ThrottleLastEvent1732860000000 } from '../../../../migrations/1732860000000-ThrottleLastEvent';
+import { RollupTriggerShortcut1732960000000 } from '../../../../migrations/1732960000000-RollupTriggerShortcut';
 
 export const MIGRATIONS = [
   InitialSchema1732360000000,
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   Throttle1732660000000,
   ShardedRollups1732760000000,
   ThrottleLastEvent1732860000000,
+  RollupTriggerShortcut1732960000000,
 ];
 
 export interface DataSourceOptions {
