@@ -13,13 +13,11 @@ const Redis = require('ioredis');
 const { Queue } = require('bullmq');
 const L = require('./lib');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = L.ROOT;
 const DB_NAME = 'hookpost_bench';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const ADMIN_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
-// QueueName.Deliveries in libs/core/src/queue/queue-names.ts.
-const QUEUE_NAME = 'hookpost-deliveries';
 const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation', 'backlog'];
 const TYPES = {
   drain: 'build.completed',
@@ -32,32 +30,50 @@ const TYPES = {
 };
 
 // ---------------------------------------------------------------- options
-const args = L.parseArgs(process.argv.slice(2));
-const smoke = Boolean(args.smoke);
-const num = (v, d) => (v === undefined || v === true ? d : Number(v));
+const NUMBER_OPTIONS = [
+  'ceiling-seconds',
+  'events',
+  'webhooks',
+  'rate',
+  'duration',
+  'warmup',
+  'retry-events',
+  'slow-deliveries',
+  'healthy-deliveries',
+  'healthy-rate',
+  'backlog',
+  'worker-concurrency',
+  'endpoint-concurrency',
+  'publish-concurrency',
+];
+const SPEC = {
+  ...Object.fromEntries(NUMBER_OPTIONS.map((name) => [name, { type: 'int', min: 1 }])),
+  only: { type: 'string' },
+  smoke: { type: 'bool', default: false },
+  'cpu-prof': { type: 'bool', default: false },
+};
+const args = L.parseArgs(process.argv.slice(2), SPEC);
+const smoke = args.smoke;
+const num = (v, d) => (v === undefined ? d : v);
 const opt = {
   smoke,
-  ceilingSeconds: num(args.ceilingSeconds, smoke ? 1 : 10),
+  ceilingSeconds: num(args['ceiling-seconds'], smoke ? 1 : 10),
   events: num(args.events, smoke ? 100 : 2000),
   webhooks: num(args.webhooks, smoke ? 2 : 10),
   rate: num(args.rate, smoke ? 100 : 1000),
   duration: num(args.duration, smoke ? 3 : 60),
   warmup: num(args.warmup, smoke ? 1 : 10),
-  retryEvents: num(args.retryEvents, smoke ? 100 : 2000),
-  slowDeliveries: num(args.slowDeliveries, smoke ? 20 : 200),
-  healthyDeliveries: num(args.healthyDeliveries, smoke ? 100 : 1000),
-  healthyRate: num(args.healthyRate, smoke ? 50 : 100),
+  retryEvents: num(args['retry-events'], smoke ? 100 : 2000),
+  slowDeliveries: num(args['slow-deliveries'], smoke ? 20 : 200),
+  healthyDeliveries: num(args['healthy-deliveries'], smoke ? 100 : 1000),
+  healthyRate: num(args['healthy-rate'], smoke ? 50 : 100),
   backlog: num(args.backlog, smoke ? 2000 : 100000),
-  workerConcurrency: num(args.workerConcurrency, 200),
-  endpointConcurrency: num(args.endpointConcurrency, 20),
-  publishConcurrency: num(args.publishConcurrency, 64),
+  workerConcurrency: num(args['worker-concurrency'], 200),
+  endpointConcurrency: num(args['endpoint-concurrency'], 20),
+  publishConcurrency: num(args['publish-concurrency'], 64),
   only: typeof args.only === 'string' ? args.only.split(',').map((s) => s.trim()) : PHASES,
-  cpuProf: Boolean(args.cpuProf),
+  cpuProf: args['cpu-prof'],
 };
-for (const [k, v] of Object.entries(opt)) {
-  if (typeof v === 'number' && !(Number.isFinite(v) && v > 0))
-    throw new Error(`--${k} must be a positive number`);
-}
 for (const p of opt.only)
   if (!PHASES.includes(p)) throw new Error(`--only: unknown phase ${p} (one of ${PHASES.join(',')})`);
 const want = (p) => opt.only.includes(p);
@@ -413,7 +429,10 @@ async function phaseDrain() {
     await createWebhook(`drain-${i}`, `${recvBase}/ok/drain`, TYPES.drain, { timeout: 10 });
   // The queue is paused while the events are published, so the drain is timed over a full backlog
   // (ingest speed is the sustained phase's business).
-  const queue = new Queue(QUEUE_NAME, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }) });
+  const { QueueName } = require(path.join(distDir, 'libs/core/src/queue/queue-names.js'));
+  const queue = new Queue(QueueName.Deliveries, {
+    connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+  });
   try {
     await measured('drain', async () => {
       const expected = N * M;

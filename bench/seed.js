@@ -8,7 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const { Client } = require('pg');
-const { ROOT, DIST, parseArgs, resolveDbUrl, dbName, cli, log } = require('./lib-bench');
+const { ROOT, DIST, parseArgs, resolveDbUrl, dbName, cli, log } = require('./lib');
 
 // The 20 types of API.md's catalog (the Trae seed's 19 and test.ping), read from the built product so the
 // two cannot drift; the alert-source types that follow them are left out of the seeded history.

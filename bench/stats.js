@@ -9,8 +9,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const { Agent, request } = require('undici');
-const { ROOT, DIST, SMOKE_DB_URL, parseArgs, dbName, log } = require('./lib-bench');
-const { freePort, percentile, sleep } = require('./lib');
+const { ROOT, DIST, SMOKE_DB_URL, parseArgs, dbName, log, freePort, percentile, sleep } = require('./lib');
 
 const SPEC = {
   calls: { type: 'int', default: 0, min: 1 },

@@ -39,19 +39,16 @@ export class ShardedRollups1732760000000 implements MigrationInterface {
       SELECT webhook_id, ${FIGURES.map((f) => `sum(${f})::bigint AS ${f}`).join(', ')},
         max(last_delivery) AS last_delivery
       FROM webhook_delivery_counters GROUP BY webhook_id`);
-    // The counters moved to statement level in 1732560000000 (on a database that still had the row trigger).
-    const countersInRollups =
-      (await q.query(`SELECT 1 FROM pg_proc WHERE proname = 'hookpost_count_delivery'`)).length === 0;
-    for (const op of OPS) await q.query(triggerFunction(op, countersInRollups, ROLLUP_SHARDS));
+    const counters = await countersInRollups(q);
+    for (const op of OPS) await q.query(triggerFunction(op, counters, ROLLUP_SHARDS));
     await q.query(compactFunction());
   }
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`SELECT hookpost_compact_rollups('infinity')`);
     await q.query(`DROP FUNCTION hookpost_compact_rollups(timestamptz)`);
-    const countersInRollups =
-      (await q.query(`SELECT 1 FROM pg_proc WHERE proname = 'hookpost_count_delivery'`)).length === 0;
-    for (const op of OPS) await q.query(triggerFunction(op, countersInRollups, 1));
+    const counters = await countersInRollups(q);
+    for (const op of OPS) await q.query(triggerFunction(op, counters, 1));
     await q.query(`DROP VIEW webhook_delivery_totals`);
     for (const { table, keys } of SHARDED_TABLES) {
       await q.query(`ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey`);
@@ -59,6 +56,14 @@ export class ShardedRollups1732760000000 implements MigrationInterface {
       await q.query(`ALTER TABLE ${table} ADD PRIMARY KEY (${keys.join(', ')})`);
     }
   }
+}
+
+/**
+ * Whether the rollup triggers keep the counters too: 1732560000000 took them over from the row-level
+ * trigger of 1732460000000 unless another migration had converted it first.
+ */
+export async function countersInRollups(q: QueryRunner): Promise<boolean> {
+  return (await q.query(`SELECT 1 FROM pg_proc WHERE proname = 'hookpost_count_delivery'`)).length === 0;
 }
 
 /**

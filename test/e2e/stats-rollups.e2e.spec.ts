@@ -1,4 +1,5 @@
 import { client, startApi, TestApi, TestDb } from '../support/platform';
+import { counterMismatches } from '../support/raw-recount';
 import { compactRollups } from '../../libs/core/src/stats/rollup-compaction';
 
 /**
@@ -117,19 +118,7 @@ describe('stats rollups', () => {
        SELECT raw.*, roll.n AS rolled FROM raw FULL JOIN roll USING (account_id, day, response_time)
        WHERE raw.n IS DISTINCT FROM roll.n`,
     );
-    const counters = await db.db.rows(
-      `WITH raw AS (
-         SELECT webhook_id, count(*) AS total, count(*) FILTER (WHERE status = 'success') AS successful,
-           count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'pending') AS pending,
-           max(delivered_at) AS last_delivery,
-           count(*) FILTER (WHERE response_code IS NOT NULL AND response_time IS NOT NULL) AS rt_count,
-           coalesce(sum(response_time) FILTER (WHERE response_code IS NOT NULL), 0) AS rt_sum
-         FROM deliveries GROUP BY webhook_id)
-       SELECT raw.webhook_id, c.webhook_id FROM raw FULL JOIN webhook_delivery_totals c ON c.webhook_id = raw.webhook_id
-       WHERE (raw.total, raw.successful, raw.failed, raw.pending, raw.rt_count, raw.rt_sum)
-         IS DISTINCT FROM (c.total, c.successful, c.failed, c.pending, c.rt_count, c.rt_sum)
-         OR raw.last_delivery IS DISTINCT FROM c.last_delivery`,
-    );
+    const counters = await counterMismatches(db.db);
     return { daily, times, counters };
   };
 

@@ -1,4 +1,5 @@
 import { client, startApi, TestApi, TestDb } from '../support/platform';
+import { counterMismatches } from '../support/raw-recount';
 
 /** Known deliveries inserted straight into Postgres, so every figure of the report can be checked exactly. */
 describe('stats', () => {
@@ -235,19 +236,7 @@ describe('stats', () => {
       `UPDATE deliveries SET status = 'failed', error = 'webhook deleted' WHERE webhook_id = $1 AND event_type = 'build.failed'`,
       [uuid],
     );
-    const mismatches = await db.db.rows(
-      `WITH raw AS (
-         SELECT webhook_id, count(*) AS total, count(*) FILTER (WHERE status = 'success') AS successful,
-           count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'pending') AS pending,
-           max(delivered_at) AS last_delivery,
-           count(*) FILTER (WHERE response_code IS NOT NULL AND response_time IS NOT NULL) AS rt_count,
-           coalesce(sum(response_time) FILTER (WHERE response_code IS NOT NULL), 0) AS rt_sum
-         FROM deliveries GROUP BY webhook_id)
-       SELECT raw.webhook_id FROM raw FULL JOIN webhook_delivery_totals c ON c.webhook_id = raw.webhook_id
-       WHERE (raw.total, raw.successful, raw.failed, raw.pending, raw.rt_count, raw.rt_sum)
-         IS DISTINCT FROM (c.total, c.successful, c.failed, c.pending, c.rt_count, c.rt_sum)
-         OR raw.last_delivery IS DISTINCT FROM c.last_delivery`,
-    );
+    const mismatches = await counterMismatches(db.db);
     expect(mismatches).toEqual([]);
     const list = await http.get('/api/webhooks');
     expect(list.body.webhooks[0].stats).toEqual({

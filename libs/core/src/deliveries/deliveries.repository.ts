@@ -1,5 +1,5 @@
 import { Db } from '../database/db';
-import { MicroBatcher } from '../database/micro-batcher';
+import { MicroBatcher } from '../batching/micro-batcher';
 import type { DeliveryRef } from '../queue/delivery-queue';
 import { AttemptRecord, AttemptRow, ClaimedDelivery, DeliveryFilter, DeliveryRow } from './delivery';
 

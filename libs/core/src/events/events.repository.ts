@@ -1,5 +1,5 @@
 import { Db } from '../database/db';
-import { MicroBatcher } from '../database/micro-batcher';
+import { MicroBatcher } from '../batching/micro-batcher';
 import type { DeliveryRef } from '../queue/delivery-queue';
 import { DIGEST_EVENT_IDS, keyLookupJson } from '../throttle/throttle';
 import { THROTTLE_CTE } from '../throttle/throttle-sql';

@@ -1,6 +1,6 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { MicroBatcher } from '../database/micro-batcher';
+import { MicroBatcher } from '../batching/micro-batcher';
 import { DeliveryJob, deliveryJobId, QueueName } from './queue-names';
 
 const JOB_OPTIONS: JobsOptions = {
