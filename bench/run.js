@@ -229,20 +229,33 @@ async function statusCounts(eventType) {
   return c;
 }
 
-/** Polls until `expected` deliveries of the type are final, bounded by maxMs. */
+/** Deliveries of the type still pending: read through the partial index on pending rows, so a poll costs
+ * little once the queue runs low (a full GROUP BY every 100 ms once took a fifth of a core from Postgres). */
+async function pendingCount(eventType) {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending' AND event_type = $1`,
+    [eventType],
+  );
+  return rows[0].n;
+}
+
+/** Polls until no delivery of the type is pending and `expected` are final, bounded by maxMs. */
 async function waitDelivered(eventType, expected, maxMs, label) {
   const start = performance.now();
-  let c = await statusCounts(eventType);
-  let lastLog = 0;
-  while (c.success + c.failed < expected && performance.now() - start < maxMs) {
-    await L.sleep(100);
-    c = await statusCounts(eventType);
+  let lastLog = performance.now();
+  let pending = await pendingCount(eventType);
+  while (pending > 0 && performance.now() - start < maxMs) {
+    // Long queues are polled less often: the end is what needs a fine clock.
+    await L.sleep(pending > 2000 ? 250 : 50);
+    pending = await pendingCount(eventType);
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
-      L.log(`${label}: success ${c.success}, failed ${c.failed}, pending ${c.pending} / ${expected}`);
+      L.log(`${label}: pending ${pending} / ${expected}`);
     }
   }
-  return { counts: c, done: c.success + c.failed >= expected, at: performance.now() };
+  const at = performance.now();
+  const c = await statusCounts(eventType);
+  return { counts: c, done: c.success + c.failed >= expected, at };
 }
 
 // ---------------------------------------------------------------- API client

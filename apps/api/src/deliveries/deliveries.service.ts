@@ -123,7 +123,7 @@ export class DeliveriesService {
       JSON.stringify(dto.payload ?? DEFAULT_TEST_PAYLOAD),
     );
     const outcome = await this.runner.run(deliveryId, 1, { policyOverride: { max_attempts: 1 } });
-    if (!outcome) throw new Error('test delivery could not be claimed');
+    if (!outcome || outcome === 'deferred') throw new Error('test delivery could not be claimed');
     const response = outcome.result.kind === 'response' ? outcome.result : null;
     const success = outcome.decision.kind === 'success';
     return {

@@ -9,7 +9,7 @@ import { toPublicId } from '@hookpost/core/ids/ids';
 import { DeliveryJob, QueueName } from '@hookpost/core/queue/queue-names';
 import { createRedis } from '@hookpost/core/queue/redis';
 import { Redis } from 'ioredis';
-import { EndpointSlots } from './endpoint-slots';
+import { Busy, EndpointSlots, Slot } from './endpoint-slots';
 
 /** How long a job of a fast endpoint waits in-process for a slot before going back to the queue. */
 const SLOT_WAIT_MS = 1_000;
@@ -47,15 +47,24 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { deliveryId, webhookId, attempt } = job.data;
-    const slot = await this.slots.acquire(webhookId, SLOT_WAIT_MS);
-    if ('retryInMs' in slot) {
-      // Jitter, so the jobs put back together do not all come back together.
-      await job.moveToDelayed(Date.now() + Math.round(slot.retryInMs * (1 + Math.random() / 2)), token);
-      throw new DelayedError();
-    }
+    // A job its endpoint would refuse anyway goes back before it costs a claim.
+    const refused = this.slots.precheck(webhookId);
+    if (refused) return this.putBack(job, refused.retryInMs, token);
+    let slot: Slot | undefined;
+    let busy: Busy | undefined;
     try {
-      // The endpoint's slot is free once the exchange is over; recording it is Postgres's business.
-      const outcome = await this.runner.run(deliveryId, attempt, { afterSend: () => slot.release() });
+      // The slot is taken once the claim is held and given back once the exchange is over: it covers
+      // the HTTP exchange only, so an endpoint's throughput is not capped by Postgres round trips.
+      const outcome = await this.runner.run(deliveryId, attempt, {
+        beforeSend: async () => {
+          const got = await this.slots.acquire(webhookId, SLOT_WAIT_MS);
+          if ('retryInMs' in got) busy = got;
+          else slot = got;
+          return slot !== undefined;
+        },
+        afterSend: () => slot?.release(),
+      });
+      if (outcome === 'deferred') return this.putBack(job, busy?.retryInMs ?? 0, token);
       if (!outcome) return;
       if (outcome.decision.kind === 'retry') {
         await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], outcome.decision.delayMs);
@@ -69,8 +78,14 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
       });
     } finally {
-      slot.release();
+      slot?.release();
     }
+  }
+
+  private async putBack(job: Job<DeliveryJob>, retryInMs: number, token?: string): Promise<never> {
+    // Jitter, so the jobs put back together do not all come back together.
+    await job.moveToDelayed(Date.now() + Math.round(retryInMs * (1 + Math.random() / 2)), token);
+    throw new DelayedError();
   }
 
   /** Stops taking jobs and lets the attempts in flight finish (each is bounded by its timeout). */

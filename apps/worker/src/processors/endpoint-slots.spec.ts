@@ -71,4 +71,17 @@ describe('EndpointSlots', () => {
     await slots.acquire('slow', 0);
     expect(await slots.acquire('slow', 100)).toEqual({ retryInMs: 2_000 });
   });
+
+  it('prechecks without taking: nothing is refused below the cap or while waiting is worthwhile', async () => {
+    const slots = new EndpointSlots(1, 1, now);
+    expect(slots.precheck('a')).toBeNull();
+    const held = (await slots.acquire('a', 0)) as Slot;
+    expect(slots.precheck('a')).toBeNull();
+    void slots.acquire('a', 1_000);
+    expect(slots.precheck('a')).toEqual({ retryInMs: 1_000 });
+    clock += SLOW_HOLD_MS + 1;
+    expect(slots.precheck('a')).toEqual({ retryInMs: SLOW_HOLD_MS + 1 });
+    expect(slots.precheck('b')).toBeNull();
+    held.release();
+  });
 });

@@ -47,13 +47,21 @@ export class EndpointSlots {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Whether a job would be sent back right now (its endpoint is at its cap and slow, or crowded with
+   * waiters), without taking anything: lets the caller skip claiming a delivery it could not send.
+   */
+  precheck(webhookId: string): Busy | null {
+    const ep = this.endpoints.get(webhookId);
+    return ep ? this.refusal(webhookId, ep) : null;
+  }
+
   acquire(webhookId: string, waitMs: number): Promise<Slot | Busy> {
     const ep = this.endpoints.get(webhookId) ?? { running: new Set(), waiters: [] };
     this.endpoints.set(webhookId, ep);
     if (ep.running.size < this.perEndpoint) return Promise.resolve(this.take(webhookId, ep));
-    const slowFor = this.slowFor(webhookId, ep);
-    if (slowFor !== null) return Promise.resolve({ retryInMs: slowFor });
-    if (ep.waiters.length >= this.maxWaiting) return Promise.resolve({ retryInMs: CROWDED_RETRY_MS });
+    const refused = this.refusal(webhookId, ep);
+    if (refused) return Promise.resolve(refused);
     const until = this.now() + waitMs;
     return new Promise((resolve) => {
       const grant = (slot: Slot) => {
@@ -76,6 +84,14 @@ export class EndpointSlots {
       let timer = setTimeout(check, Math.min(waitMs, SLOW_HOLD_MS));
       ep.waiters.push(grant);
     });
+  }
+
+  private refusal(webhookId: string, ep: Endpoint): Busy | null {
+    if (ep.running.size < this.perEndpoint) return null;
+    const slowFor = this.slowFor(webhookId, ep);
+    if (slowFor !== null) return { retryInMs: slowFor };
+    if (ep.waiters.length >= this.maxWaiting) return { retryInMs: CROWDED_RETRY_MS };
+    return null;
   }
 
   /** How long to put a job back when its endpoint is slow, or null while it is fast. */

@@ -26,16 +26,26 @@ export class AttemptRunner {
 
   /**
    * Null when the attempt is not ours to make (already made, leased, or the delivery has ended).
-   * `afterSend` runs once the HTTP exchange is over, before the result is recorded: the endpoint is
-   * free again then, whatever Postgres is doing.
+   * `beforeSend` runs once the claim is held and may refuse: the claim is then given back untouched
+   * (no attempt made) and the run answers `deferred`. It is where the endpoint's slot is taken, so a
+   * slot covers the HTTP exchange only, not the claim's trip to Postgres. `afterSend` runs once the
+   * exchange is over, before the result is recorded: the endpoint is free again then.
    */
   async run(
     deliveryId: string,
     attempt: number,
-    opts: { policyOverride?: Partial<RetryPolicy>; afterSend?: () => void } = {},
-  ): Promise<AttemptOutcome | null> {
+    opts: {
+      policyOverride?: Partial<RetryPolicy>;
+      beforeSend?: () => Promise<boolean>;
+      afterSend?: () => void;
+    } = {},
+  ): Promise<AttemptOutcome | 'deferred' | null> {
     const delivery = await this.deliveries.claim(deliveryId, attempt);
     if (!delivery) return null;
+    if (opts.beforeSend && !(await opts.beforeSend())) {
+      await this.deliveries.release(deliveryId, attempt);
+      return 'deferred';
+    }
     const request = prepareRequest(delivery, new Date());
     const result = await this.sender.send({
       url: delivery.url,

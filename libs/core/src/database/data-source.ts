@@ -7,6 +7,7 @@ import { Throttle1732660000000 } from '../../../../migrations/1732660000000-Thro
 import { ShardedRollups1732760000000 } from '../../../../migrations/1732760000000-ShardedRollups';
 import { ThrottleLastEvent1732860000000 } from '../../../../migrations/1732860000000-ThrottleLastEvent';
 import { RollupTriggerShortcut1732960000000 } from '../../../../migrations/1732960000000-RollupTriggerShortcut';
+import { HotDeliveryUpdates1733060000000 } from '../../../../migrations/1733060000000-HotDeliveryUpdates';
 
 export const MIGRATIONS = [
   InitialSchema1732360000000,
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   ShardedRollups1732760000000,
   ThrottleLastEvent1732860000000,
   RollupTriggerShortcut1732960000000,
+  HotDeliveryUpdates1733060000000,
 ];
 
 export interface DataSourceOptions {
