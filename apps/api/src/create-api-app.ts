@@ -7,6 +7,7 @@ import { AppConfig } from '@hookpost/core/config/app-config';
 import { ApiModule } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { jsonBodyMiddleware } from './http/json-body';
+import { requestLogMiddleware } from './http/request-log';
 import { createValidationPipe } from './http/validation';
 
 /** The API application, configured the same way for production and for the end-to-end tests. */
@@ -22,6 +23,7 @@ export async function createApiApp(
   app.useLogger(app.get(Logger));
   app.set('x-powered-by', false);
   app.set('query parser', 'simple');
+  app.use(requestLogMiddleware());
   app.use(jsonBodyMiddleware(config.MAX_PAYLOAD_BYTES));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
