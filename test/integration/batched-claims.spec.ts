@@ -54,4 +54,28 @@ describe('batched claims (promise 2: never in parallel)', () => {
     const claims = await Promise.all(ids.map((id) => deliveries.claim(id, 1)));
     expect(claims.map((c) => c?.id)).toEqual(ids);
   });
+
+  it('gives a claim back as if it was never made, and only while it is still held', async () => {
+    const [id] = await pendingDeliveries(1);
+    const deliveries = new DeliveriesRepository(db.db);
+    const state = async () =>
+      (
+        await db.db.rows(
+          `SELECT d.attempts, d.lease_until IS NOT NULL AS leased, d.next_attempt_at,
+             (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS rows
+           FROM deliveries d WHERE d.id = $1`,
+          [id],
+        )
+      )[0];
+    const before = await state();
+    expect(await deliveries.claim(id, 1)).not.toBeNull();
+    expect(await state()).toMatchObject({ attempts: 1, leased: true, rows: 1 });
+    await deliveries.release(id, 1);
+    expect(await state()).toEqual(before);
+    // Given back, the attempt can be claimed again; a release of a claim no longer held changes nothing.
+    expect(await deliveries.claim(id, 1)).not.toBeNull();
+    await db.db.rows(`UPDATE deliveries SET status = 'failed', lease_until = NULL WHERE id = $1`, [id]);
+    await deliveries.release(id, 1);
+    expect(await state()).toMatchObject({ attempts: 1, leased: false, rows: 1 });
+  });
 });

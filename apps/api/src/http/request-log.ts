@@ -7,8 +7,8 @@ const GIVEN_ID = /^[\w.-]{1,128}$/;
 
 /**
  * Gives each request a correlation id (a caller's X-Request-Id is kept), answers it in X-Request-Id,
- * and logs the request once it is answered: server errors at error, client errors at info, the rest at
- * debug (ingest runs at thousands a second). The line is written only when its level is enabled, and
+ * and logs the request once it ends: server errors at error, client errors and aborted requests at info,
+ * the rest at debug (ingest runs at thousands a second). The line is written only when its level is enabled, and
  * carries no headers, so nothing secret can reach it.
  */
 export function requestLogMiddleware() {
@@ -18,21 +18,23 @@ export function requestLogMiddleware() {
     (req as { id?: string }).id = id;
     res.setHeader('x-request-id', id);
     const start = performance.now();
-    res.once('finish', () => {
+    // 'close' comes after 'finish' for an answered request, and alone for one the client gave up on.
+    res.once('close', () => {
+      const answered = res.writableFinished;
       const status = res.statusCode;
-      const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+      const level = status >= 500 ? 'error' : status >= 400 || !answered ? 'info' : 'debug';
       const log = PinoLogger.root;
       if (!log?.isLevelEnabled(level)) return;
       log[level](
         // Flat fields: pino's req/res serializers expect live objects.
         {
-          reqId: id,
+          correlationId: id,
           method: req.method,
           url: req.originalUrl,
-          statusCode: status,
+          statusCode: answered ? status : null,
           responseTime: Math.round(performance.now() - start),
         },
-        'request completed',
+        answered ? 'request completed' : 'request aborted',
       );
     });
     next();

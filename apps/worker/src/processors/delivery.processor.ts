@@ -11,7 +11,10 @@ import { createRedis } from '@hookpost/core/queue/redis';
 import { Redis } from 'ioredis';
 import { Busy, EndpointSlots, Slot } from './endpoint-slots';
 
-/** How long a job of a fast endpoint waits in-process for a slot before going back to the queue. */
+/**
+ * How long a job of a fast endpoint waits in-process for a slot, holding its claim, before giving the
+ * claim back and returning to the queue. Well inside the lease's 10 s margin.
+ */
 const SLOT_WAIT_MS = 1_000;
 
 /** Thin: takes a job, respects the endpoint cap, runs the attempt, schedules the retry the policy asks for. */

@@ -6,6 +6,8 @@ import { RetryPolicy, withPolicyDefaults } from '../delivery/retry-policy';
 import { SendResult } from '../delivery/send-result';
 import { prepareRequest } from './request-builder';
 
+const GIVE_BACK_TRIES = 3;
+
 export interface AttemptOutcome {
   delivery: ClaimedDelivery;
   result: SendResult;
@@ -26,8 +28,8 @@ export class AttemptRunner {
 
   /**
    * Null when the attempt is not ours to make (already made, leased, or the delivery has ended).
-   * `beforeSend` runs once the claim is held and may refuse: the claim is then given back untouched
-   * (no attempt made) and the run answers `deferred`. It is where the endpoint's slot is taken, so a
+   * `beforeSend` runs once the claim is held and may refuse: the claim is then given back (no attempt
+   * made, none counted) and the run answers `deferred`. It is where the endpoint's slot is taken, so a
    * slot covers the HTTP exchange only, not the claim's trip to Postgres. `afterSend` runs once the
    * exchange is over, before the result is recorded: the endpoint is free again then.
    */
@@ -43,7 +45,7 @@ export class AttemptRunner {
     const delivery = await this.deliveries.claim(deliveryId, attempt);
     if (!delivery) return null;
     if (opts.beforeSend && !(await opts.beforeSend())) {
-      await this.deliveries.release(deliveryId, attempt);
+      await this.giveBack(deliveryId, attempt);
       return 'deferred';
     }
     const request = prepareRequest(delivery, new Date());
@@ -73,5 +75,20 @@ export class AttemptRunner {
       nextAttemptAt,
     });
     return { delivery, result, decision, finishedAt, nextAttemptAt };
+  }
+
+  /**
+   * A claim that is not given back would stand until its lease ran out and then be closed as an
+   * interrupted attempt, one the receiver never saw: a brief Postgres hiccup is worth a few tries.
+   */
+  private async giveBack(deliveryId: string, attempt: number): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.deliveries.release(deliveryId, attempt);
+      } catch (err) {
+        if (tries >= GIVE_BACK_TRIES) throw err;
+        await new Promise((r) => setTimeout(r, 100 * tries));
+      }
+    }
   }
 }

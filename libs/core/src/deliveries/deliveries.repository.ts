@@ -107,12 +107,20 @@ export class DeliveriesRepository {
     return items.map((i) => moved.has(`${i.deliveryId}.${i.attempt}`));
   }
 
-  /** Gives the lease back without recording a result: the attempt is retried, not lost (graceful shutdown). */
+  /**
+   * Gives a claim back before anything was sent (its endpoint had no slot): the attempt count, lease
+   * and open attempt row are as before the claim, and the due time is left alone (only unindexed
+   * columns change, so the update stays heap-only). Does nothing unless the claim is still held.
+   */
   async release(deliveryId: string, attempt: number): Promise<void> {
     await this.db.rows(
-      `WITH dropped AS (DELETE FROM delivery_attempts WHERE delivery_id = $1 AND attempt = $2 AND finished_at IS NULL)
-       UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL, next_attempt_at = clock_timestamp()
-       WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
+      `WITH undone AS (
+         UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL
+         WHERE id = $1 AND attempts = $2 AND status = 'pending' AND lease_until IS NOT NULL
+         RETURNING id
+       )
+       DELETE FROM delivery_attempts a USING undone
+       WHERE a.delivery_id = undone.id AND a.attempt = $2 AND a.finished_at IS NULL`,
       [deliveryId, attempt],
     );
   }

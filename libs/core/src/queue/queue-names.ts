@@ -4,8 +4,8 @@ export enum QueueName {
 }
 
 /**
- * Jobs carry ids only; the worker reloads everything from Postgres. The webhook id lets the worker cap
- * concurrency per endpoint before it claims anything.
+ * Jobs carry ids only; the worker reloads everything from Postgres. The webhook id lets the worker send
+ * a job back without claiming it when its endpoint is at its cap and would refuse it anyway.
  */
 export interface DeliveryJob {
   deliveryId: string;
