@@ -13,9 +13,11 @@ import { Busy, EndpointSlots, Slot } from './endpoint-slots';
 
 /**
  * How long a job of a fast endpoint waits in-process for a slot, holding its claim, before giving the
- * claim back and returning to the queue. Well inside the lease's 10 s margin.
+ * claim back and returning to the queue: long enough that a busy endpoint's waiters are served rather
+ * than sent round (each round costs a claim, its release and two queue moves), and inside the lease's
+ * 10 s margin, so a claim never outlives its lease.
  */
-const SLOT_WAIT_MS = 1_000;
+const SLOT_WAIT_MS = 5_000;
 
 /** Thin: takes a job, respects the endpoint cap, runs the attempt, schedules the retry the policy asks for. */
 @Injectable()
@@ -51,8 +53,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { deliveryId, webhookId, attempt } = job.data;
     // A job its endpoint would refuse anyway goes back before it costs a claim.
-    const refused = this.slots.precheck(webhookId);
-    if (refused) return this.putBack(job, refused.retryInMs, token);
+    const entry = this.slots.enter(webhookId);
+    if ('retryInMs' in entry) return this.putBack(job, entry.retryInMs, token);
     let slot: Slot | undefined;
     let busy: Busy | undefined;
     try {
@@ -60,7 +62,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       // the HTTP exchange only, so an endpoint's throughput is not capped by Postgres round trips.
       const outcome = await this.runner.run(deliveryId, attempt, {
         beforeSend: async () => {
-          const got = await this.slots.acquire(webhookId, SLOT_WAIT_MS);
+          const got = await entry.acquire(SLOT_WAIT_MS);
           if ('retryInMs' in got) busy = got;
           else slot = got;
           return slot !== undefined;
@@ -81,6 +83,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
       });
     } finally {
+      entry.leave();
       slot?.release();
     }
   }

@@ -1,4 +1,4 @@
-import { Busy, EndpointSlots, Slot, SLOW_HOLD_MS } from './endpoint-slots';
+import { Busy, CROWDED_RETRY_MS, EndpointSlots, Entry, Slot, SLOW_HOLD_MS } from './endpoint-slots';
 
 const isSlot = (s: Slot | Busy): s is Slot => 'release' in s;
 
@@ -16,7 +16,7 @@ describe('EndpointSlots', () => {
     const a1 = await slots.acquire('a', 0);
     const a2 = await slots.acquire('a', 0);
     expect(isSlot(a1) && isSlot(a2)).toBe(true);
-    expect(await slots.acquire('a', 0)).toEqual({ retryInMs: 1_000 });
+    expect(await slots.acquire('a', 0)).toEqual({ retryInMs: CROWDED_RETRY_MS });
     expect(isSlot(await slots.acquire('b', 0))).toBe(true);
     (a1 as Slot).release();
     expect(isSlot(await slots.acquire('a', 0))).toBe(true);
@@ -42,7 +42,7 @@ describe('EndpointSlots', () => {
     const slots = new EndpointSlots(1, 1, now);
     await slots.acquire('a', 100);
     void slots.acquire('a', 100);
-    expect(await slots.acquire('a', 100)).toEqual({ retryInMs: 1_000 });
+    expect(await slots.acquire('a', 100)).toEqual({ retryInMs: CROWDED_RETRY_MS });
   });
 
   it('sends jobs of an endpoint whose slots are held too long straight back, for about that long', async () => {
@@ -57,7 +57,7 @@ describe('EndpointSlots', () => {
   it('sends waiting jobs back as soon as their endpoint starts hanging', async () => {
     const slots = new EndpointSlots(1, 10, now);
     await slots.acquire('a', 0);
-    const waiting = slots.acquire('a', 1_000);
+    const waiting = slots.acquire('a', 2 * SLOW_HOLD_MS);
     clock += SLOW_HOLD_MS + 10;
     jest.advanceTimersByTime(SLOW_HOLD_MS);
     await expect(waiting).resolves.toEqual({ retryInMs: SLOW_HOLD_MS + 10 });
@@ -72,16 +72,28 @@ describe('EndpointSlots', () => {
     expect(await slots.acquire('slow', 100)).toEqual({ retryInMs: 2_000 });
   });
 
-  it('prechecks without taking: nothing is refused below the cap or while waiting is worthwhile', async () => {
+  it('lets jobs in before their claim, sending back at once what the endpoint would refuse', async () => {
     const slots = new EndpointSlots(1, 1, now);
-    expect(slots.precheck('a')).toBeNull();
-    const held = (await slots.acquire('a', 0)) as Slot;
-    expect(slots.precheck('a')).toBeNull();
-    void slots.acquire('a', 1_000);
-    expect(slots.precheck('a')).toEqual({ retryInMs: 1_000 });
+    const first = slots.enter('a');
+    expect('acquire' in first).toBe(true);
+    const held = (await (first as Entry).acquire(0)) as Slot;
+    expect(isSlot(held)).toBe(true);
+    const waiter = slots.enter('a') as Entry;
+    expect('acquire' in waiter).toBe(true);
+    // The one waiting place is spoken for by the job on its way to its claim.
+    expect(slots.enter('a')).toEqual({ retryInMs: CROWDED_RETRY_MS });
+    waiter.leave();
+    expect('acquire' in slots.enter('a')).toBe(true);
     clock += SLOW_HOLD_MS + 1;
-    expect(slots.precheck('a')).toEqual({ retryInMs: SLOW_HOLD_MS + 1 });
-    expect(slots.precheck('b')).toBeNull();
+    expect(slots.enter('a')).toEqual({ retryInMs: SLOW_HOLD_MS + 1 });
+    expect('acquire' in slots.enter('b')).toBe(true);
     held.release();
+  });
+
+  it('lets in no more of a burst than the cap and the waiting places', () => {
+    const slots = new EndpointSlots(2, 3, now);
+    const answers = Array.from({ length: 8 }, () => slots.enter('a'));
+    expect(answers.filter((a) => 'acquire' in a)).toHaveLength(5);
+    expect(answers.slice(5)).toEqual([0, 0, 0].map(() => ({ retryInMs: CROWDED_RETRY_MS })));
   });
 });

@@ -8,15 +8,20 @@ export interface Busy {
   retryInMs: number;
 }
 
-/** Attempts that hold their slot longer than this make the endpoint slow. */
-export const SLOW_HOLD_MS = 250;
+/**
+ * Attempts that hold their slot longer than this make the endpoint slow. Not lower: on a busy machine a
+ * GC pause or a stolen CPU slice stretches every exchange in flight by a few hundred ms, and calling
+ * every endpoint slow then sent healthy jobs through the queue for seconds.
+ */
+export const SLOW_HOLD_MS = 1_000;
 const FAST_BUSY_RETRY_MS = 100;
 /**
- * A fast endpoint with all its waiting places taken has a backlog; its jobs come back after a second
- * rather than bouncing through the queue every few milliseconds (that churn alone once cost more Redis
- * and worker CPU than the deliveries, and the backlog grew from it).
+ * A fast endpoint with all its waiting places taken has a backlog; its jobs come back after half a
+ * second rather than bouncing through the queue every few milliseconds (that churn alone once cost more
+ * Redis and worker CPU than the deliveries, and the backlog grew from it), and not much later either:
+ * the wait is latency its deliveries keep.
  */
-const CROWDED_RETRY_MS = 1_000;
+export const CROWDED_RETRY_MS = 500;
 const MAX_SLOW_RETRY_MS = 5_000;
 /** How much the newest hold time weighs in an endpoint's running average. */
 const HOLD_WEIGHT = 0.2;
@@ -25,6 +30,14 @@ const MAX_REMEMBERED_ENDPOINTS = 10_000;
 interface Endpoint {
   running: Set<{ since: number }>;
   waiters: ((slot: Slot) => void)[];
+  /** Jobs let in by `enter` that have not asked for their slot yet (their claim is on its way). */
+  incoming: number;
+}
+
+/** A job let in to an endpoint: it asks for its slot once its claim is held, or leaves. */
+export interface Entry {
+  acquire(waitMs: number): Promise<Slot | Busy>;
+  leave(): void;
 }
 
 /**
@@ -48,19 +61,45 @@ export class EndpointSlots {
   ) {}
 
   /**
-   * Whether a job would be sent back right now (its endpoint is at its cap and slow, or crowded with
-   * waiters), without taking anything: lets the caller skip claiming a delivery it could not send.
+   * Lets a job in before it claims its delivery, or sends it back at once (its endpoint is at its cap
+   * and slow, or every waiting place is taken or spoken for): a job refused here costs no claim. Jobs
+   * let in count against the waiting places until they acquire or leave, so a burst fetched together
+   * does not claim more deliveries than the endpoint can take, only to give the claims back.
    */
-  precheck(webhookId: string): Busy | null {
-    const ep = this.endpoints.get(webhookId);
-    return ep ? this.refusal(webhookId, ep) : null;
+  enter(webhookId: string): Entry | Busy {
+    const ep = this.endpoint(webhookId);
+    const occupied = ep.running.size + ep.waiters.length + ep.incoming;
+    const refused =
+      ep.running.size >= this.perEndpoint
+        ? this.refusal(webhookId, ep, ep.incoming)
+        : occupied >= this.perEndpoint + this.maxWaiting
+          ? { retryInMs: CROWDED_RETRY_MS }
+          : null;
+    if (refused) {
+      this.forgetIfIdle(webhookId, ep);
+      return refused;
+    }
+    ep.incoming++;
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      ep.incoming--;
+      this.forgetIfIdle(webhookId, ep);
+    };
+    return {
+      acquire: (waitMs) => {
+        leave();
+        return this.acquire(webhookId, waitMs);
+      },
+      leave,
+    };
   }
 
   acquire(webhookId: string, waitMs: number): Promise<Slot | Busy> {
-    const ep = this.endpoints.get(webhookId) ?? { running: new Set(), waiters: [] };
-    this.endpoints.set(webhookId, ep);
+    const ep = this.endpoint(webhookId);
     if (ep.running.size < this.perEndpoint) return Promise.resolve(this.take(webhookId, ep));
-    const refused = this.refusal(webhookId, ep);
+    const refused = this.refusal(webhookId, ep, 0);
     if (refused) return Promise.resolve(refused);
     const until = this.now() + waitMs;
     return new Promise((resolve) => {
@@ -86,11 +125,25 @@ export class EndpointSlots {
     });
   }
 
-  private refusal(webhookId: string, ep: Endpoint): Busy | null {
-    if (ep.running.size < this.perEndpoint) return null;
+  private endpoint(webhookId: string): Endpoint {
+    let ep = this.endpoints.get(webhookId);
+    if (!ep) {
+      ep = { running: new Set(), waiters: [], incoming: 0 };
+      this.endpoints.set(webhookId, ep);
+    }
+    return ep;
+  }
+
+  private forgetIfIdle(webhookId: string, ep: Endpoint): void {
+    if (ep.running.size === 0 && ep.waiters.length === 0 && ep.incoming === 0)
+      this.endpoints.delete(webhookId);
+  }
+
+  /** Why a job of an endpoint at its cap is sent back (slow, or no waiting place), or null to wait. */
+  private refusal(webhookId: string, ep: Endpoint, spokenFor: number): Busy | null {
     const slowFor = this.slowFor(webhookId, ep);
     if (slowFor !== null) return { retryInMs: slowFor };
-    if (ep.waiters.length >= this.maxWaiting) return { retryInMs: CROWDED_RETRY_MS };
+    if (ep.waiters.length + spokenFor >= this.maxWaiting) return { retryInMs: CROWDED_RETRY_MS };
     return null;
   }
 
@@ -116,7 +169,7 @@ export class EndpointSlots {
         this.remember(webhookId, this.now() - entry.since);
         const next = ep.waiters.shift();
         if (next) next(this.take(webhookId, ep));
-        else if (ep.running.size === 0) this.endpoints.delete(webhookId);
+        else this.forgetIfIdle(webhookId, ep);
       },
     };
   }

@@ -50,4 +50,31 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher(async () => [] as number[]);
     await expect(batcher.call(1)).rejects.toThrow('batch answered 0 results for 1 items');
   });
+
+  it('with a linger, folds calls made within it into one batch, and a full batch does not wait', async () => {
+    jest.useFakeTimers();
+    try {
+      const batches: number[][] = [];
+      const batcher = new MicroBatcher(
+        async (items: number[]) => {
+          batches.push(items);
+          return items;
+        },
+        3,
+        5,
+      );
+      const first = batcher.call(1);
+      jest.advanceTimersByTime(4);
+      const second = batcher.call(2);
+      expect(batches).toEqual([]);
+      jest.advanceTimersByTime(1);
+      await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
+      expect(batches).toEqual([[1, 2]]);
+      const full = Promise.all([3, 4, 5].map((i) => batcher.call(i)));
+      await expect(full).resolves.toEqual([3, 4, 5]);
+      expect(batches).toEqual([[1, 2], [3, 4, 5]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -2,7 +2,9 @@
  * Folds calls made in the same turn of the event loop into one batch call. A delivery worker with two
  * hundred attempts in flight otherwise pays one Postgres round trip, one commit and one plan per call;
  * batched, Postgres does the same work in one statement. Nothing waits on a timer: a batch is flushed
- * on the next `setImmediate`, so a lone call costs no extra latency.
+ * on the next `setImmediate`, so a lone call costs no extra latency, unless the batcher is given a
+ * linger: then a batch waits up to that long for company (for work off the latency path, where a few
+ * milliseconds buy batches several times larger).
  *
  * `run` gets the items in call order and must answer one result per item, in the same order. When a
  * batch of more than one item fails, each item is retried on its own so one bad item (or a deadlock
@@ -11,30 +13,34 @@
 export class MicroBatcher<I, O> {
   private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
+  private lingerTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 100,
+    private readonly lingerMs = 0,
   ) {}
 
   call(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      else if (!this.scheduled) this.schedule();
     });
   }
 
+  private schedule(): void {
+    this.scheduled = true;
+    if (this.lingerMs > 0) this.lingerTimer = setTimeout(() => this.flush(), this.lingerMs);
+    else setImmediate(() => this.flush());
+  }
+
   private flush(): void {
+    // A batch filled up before its linger ended: that timer has nothing left to do.
+    clearTimeout(this.lingerTimer);
     this.scheduled = false;
     const batch = this.pending.splice(0, this.maxBatch);
-    if (this.pending.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.pending.length > 0 && !this.scheduled) this.schedule();
     if (batch.length === 0) return;
     void this.settle(batch);
   }
