@@ -5,7 +5,7 @@ import { TEST_REDIS_URL } from '../support/env';
 import { eventually } from '../support/eventually';
 import { client, startApi, startWorker, TestApi, TestDb } from '../support/platform';
 import { ReceivedRequest, Receiver } from '../support/receiver';
-import { WorkerProcess } from '../support/worker-process';
+import { AppProcess } from '../support/app-process';
 
 type Http = ReturnType<typeof client>;
 
@@ -23,7 +23,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
   let db: TestDb;
   const receivers: Receiver[] = [];
   const workers: INestApplicationContext[] = [];
-  const children: WorkerProcess[] = [];
+  const children: AppProcess[] = [];
 
   beforeAll(async () => {
     db = await TestDb.open();
@@ -55,8 +55,8 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     workers.splice(workers.indexOf(w), 1);
     await w.close();
   };
-  const spawnWorker = (overrides: Record<string, string> = {}): WorkerProcess => {
-    const c = WorkerProcess.spawn(overrides);
+  const spawnWorker = (overrides: Record<string, string> = {}): AppProcess => {
+    const c = AppProcess.spawn('worker', overrides);
     children.push(c);
     return c;
   };

@@ -1,12 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { AppProcess } from '../support/app-process';
 import { client, TestDb } from '../support/platform';
-import { testEnv } from '../support/env';
 import { eventually } from '../support/eventually';
-
-const COMPILED_API = resolve(__dirname, '../../dist/apps/api/src/main.js');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -21,37 +16,30 @@ async function freePort(): Promise<number> {
  * API key, webhook secret or idempotency key ever reaches the log (promise 7).
  */
 describe('request logging', () => {
-  let api: ChildProcess;
-  let output = '';
+  let api: AppProcess;
   let baseUrl: string;
   let tdb: TestDb;
   let apiKey: string;
 
   beforeAll(async () => {
-    if (!existsSync(COMPILED_API)) throw new Error(`${COMPILED_API} is missing: run "npm run build" first`);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    api = spawn(process.execPath, [COMPILED_API], {
-      env: testEnv({ LOG_LEVEL: 'debug', PORT: String(port) }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    api.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    api.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    api = AppProcess.spawn('api', { LOG_LEVEL: 'debug', PORT: String(port) });
     await eventually(async () => (await fetch(`${baseUrl}/health`).catch(() => null))?.ok, {
       timeoutMs: 30_000,
-      what: `the API to start\n${output}`,
+      what: 'the API to start',
     });
     tdb = await TestDb.open();
     apiKey = (await tdb.createAccount('request-log')).apiKey;
   });
 
   afterAll(async () => {
-    api?.kill('SIGKILL');
+    await api?.stop();
     await tdb?.close();
   });
 
   const lines = () =>
-    output
+    api.output
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, any>);
@@ -96,7 +84,8 @@ describe('request logging', () => {
     expect(byId('trace-42')).toMatchObject({ level: 20, statusCode: 200 });
     expect(logged.some((l) => l.url === '/api/events' && l.statusCode === 202)).toBe(true);
 
-    for (const secretText of [apiKey, secret, 'idem-secret-7f3a']) expect(output).not.toContain(secretText);
+    for (const secretText of [apiKey, secret, 'idem-secret-7f3a'])
+      expect(api.output).not.toContain(secretText);
     // The event's delivery to a closed port must not linger for the suites that follow.
     expect((await h.delete(`/api/webhooks/${created.body.webhook_id}`)).status).toBe(200);
   });

@@ -68,13 +68,7 @@ export class EndpointSlots {
    */
   enter(webhookId: string): Entry | Busy {
     const ep = this.endpoint(webhookId);
-    const occupied = ep.running.size + ep.waiters.length + ep.incoming;
-    const refused =
-      ep.running.size >= this.perEndpoint
-        ? this.refusal(webhookId, ep, ep.incoming)
-        : occupied >= this.perEndpoint + this.maxWaiting
-          ? { retryInMs: CROWDED_RETRY_MS }
-          : null;
+    const refused = this.refusal(webhookId, ep, ep.incoming);
     if (refused) {
       this.forgetIfIdle(webhookId, ep);
       return refused;
@@ -139,12 +133,17 @@ export class EndpointSlots {
       this.endpoints.delete(webhookId);
   }
 
-  /** Why a job of an endpoint at its cap is sent back (slow, or no waiting place), or null to wait. */
+  /**
+   * Why a job is sent back: its endpoint is at its cap and slow, or the cap and every waiting place are
+   * taken (counting `spokenFor` jobs on their way); null to go on.
+   */
   private refusal(webhookId: string, ep: Endpoint, spokenFor: number): Busy | null {
-    const slowFor = this.slowFor(webhookId, ep);
-    if (slowFor !== null) return { retryInMs: slowFor };
-    if (ep.waiters.length + spokenFor >= this.maxWaiting) return { retryInMs: CROWDED_RETRY_MS };
-    return null;
+    if (ep.running.size >= this.perEndpoint) {
+      const slowFor = this.slowFor(webhookId, ep);
+      if (slowFor !== null) return { retryInMs: slowFor };
+    }
+    const occupied = ep.running.size + ep.waiters.length + spokenFor;
+    return occupied >= this.perEndpoint + this.maxWaiting ? { retryInMs: CROWDED_RETRY_MS } : null;
   }
 
   /** How long to put a job back when its endpoint is slow, or null while it is fast. */
