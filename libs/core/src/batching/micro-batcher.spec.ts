@@ -17,7 +17,7 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher(async (items: number[]) => {
       batches.push(items);
       return items;
-    }, 2);
+    }, { maxBatch: 2 });
     await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.call(i)));
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
   });
@@ -60,8 +60,7 @@ describe('MicroBatcher', () => {
           batches.push(items);
           return items;
         },
-        3,
-        5,
+        { maxBatch: 3, lingerMs: 5 },
       );
       const first = batcher.call(1);
       jest.advanceTimersByTime(4);
@@ -76,5 +75,27 @@ describe('MicroBatcher', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('with maxInFlight, calls made while the batches run wait and then go together in one batch', async () => {
+    const batches: number[][] = [];
+    const finishFirst: (() => void)[] = [];
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        if (batches.length === 1) await new Promise<void>((resolve) => finishFirst.push(resolve));
+        return items;
+      },
+      { maxInFlight: 1 },
+    );
+    const first = batcher.call(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    const later = [2, 3, 4].map((i) => batcher.call(i));
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    finishFirst[0]();
+    await expect(Promise.all([first, ...later])).resolves.toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 });

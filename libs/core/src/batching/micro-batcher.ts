@@ -1,3 +1,15 @@
+export interface MicroBatcherOptions {
+  /** Items per batch at most. */
+  maxBatch?: number;
+  /** How long a batch waits for company before it runs (0: the next `setImmediate`). */
+  lingerMs?: number;
+  /**
+   * Batches running at once at most. Calls made while that many run wait for one to finish and then
+   * go together: under load, batches grow with the load instead of the statement count (group commit).
+   */
+  maxInFlight?: number;
+}
+
 /**
  * Folds calls made in the same turn of the event loop into one batch call. A delivery worker with two
  * hundred attempts in flight otherwise pays one Postgres round trip, one commit and one plan per call;
@@ -14,12 +26,19 @@ export class MicroBatcher<I, O> {
   private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private lingerTimer?: NodeJS.Timeout;
+  private inFlight = 0;
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
-    private readonly maxBatch = 100,
-    private readonly lingerMs = 0,
-  ) {}
+    options: MicroBatcherOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 100;
+    this.lingerMs = options.lingerMs ?? 0;
+    this.maxInFlight = options.maxInFlight ?? Infinity;
+  }
 
   call(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -39,10 +58,16 @@ export class MicroBatcher<I, O> {
     // A batch filled up before its linger ended: that timer has nothing left to do.
     clearTimeout(this.lingerTimer);
     this.scheduled = false;
+    // Every slot busy: the calls wait for the batch that finishes first, which flushes them.
+    if (this.inFlight >= this.maxInFlight) return;
     const batch = this.pending.splice(0, this.maxBatch);
     if (this.pending.length > 0 && !this.scheduled) this.schedule();
     if (batch.length === 0) return;
-    void this.settle(batch);
+    this.inFlight += 1;
+    void this.settle(batch).finally(() => {
+      this.inFlight -= 1;
+      if (this.pending.length > 0) this.flush();
+    });
   }
 
   private async settle(batch: typeof this.pending): Promise<void> {

@@ -10,6 +10,7 @@ const DELIVERY_COLUMNS = `d.id, d.account_id, d.webhook_id, d.event_id, d.event_
 /** Seconds past the webhook's timeout before a claimed attempt counts as abandoned (its worker died). */
 export const LEASE_MARGIN_SECONDS = 10;
 const RECORD_LINGER_MS = 5;
+const BATCHES_IN_FLIGHT = 2;
 
 interface ClaimRequest {
   deliveryId: string;
@@ -19,17 +20,18 @@ interface ClaimRequest {
 export class DeliveriesRepository {
   constructor(private readonly db: Db) {}
 
-  private readonly claims = new MicroBatcher((items: ClaimRequest[]) => this.claimBatch(items));
+  private readonly claims = new MicroBatcher((items: ClaimRequest[]) => this.claimBatch(items), {
+    maxInFlight: BATCHES_IN_FLIGHT,
+  });
   /**
    * A record is off the receiver's path (the endpoint's slot is free before it), so it lingers a few
    * milliseconds for company: at 1,000 deliveries a second batches grow from ~8 to ~40, and the record
    * statement and its rollup triggers cost per statement more than per row.
    */
-  private readonly records = new MicroBatcher(
-    (items: AttemptRecord[]) => this.recordBatch(items),
-    100,
-    RECORD_LINGER_MS,
-  );
+  private readonly records = new MicroBatcher((items: AttemptRecord[]) => this.recordBatch(items), {
+    lingerMs: RECORD_LINGER_MS,
+    maxInFlight: BATCHES_IN_FLIGHT,
+  });
 
   /**
    * Takes the lease on attempt `attempt` of a delivery and opens its attempt row, in one statement.

@@ -42,7 +42,9 @@ interface StoredEvent {
 export class EventsRepository {
   constructor(private readonly db: Db) {}
 
-  private readonly ingests = new MicroBatcher((items: PendingIngest[]) => this.ingestBatch(items));
+  private readonly ingests = new MicroBatcher((items: PendingIngest[]) => this.ingestBatch(items), {
+    maxInFlight: 2,
+  });
 
   /**
    * Stores the event and one pending delivery per matching active webhook in one statement (so one
