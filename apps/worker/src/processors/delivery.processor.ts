@@ -33,10 +33,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly ops: OpsAlerter,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
-    // Half the worker's slots at most wait for one endpoint, so the others always have room.
+    // Half the worker's slots at most wait for one endpoint, so the others have room, unless it is
+    // known to serve them all quickly: then waiting costs less than sending them round the queue.
     this.slots = new EndpointSlots(
       config.WORKER_ENDPOINT_CONCURRENCY,
       Math.max(config.WORKER_ENDPOINT_CONCURRENCY, Math.floor(config.WORKER_CONCURRENCY / 2)),
+      Date.now,
+      config.WORKER_CONCURRENCY,
     );
   }
 

@@ -96,4 +96,22 @@ describe('EndpointSlots', () => {
     expect(answers.filter((a) => 'acquire' in a)).toHaveLength(5);
     expect(answers.slice(5)).toEqual([0, 0, 0].map(() => ({ retryInMs: CROWDED_RETRY_MS })));
   });
+
+  it('gives an endpoint known to be fast as many waiting places as it serves within SLOW_HOLD_MS, up to the fast bound', async () => {
+    const slots = new EndpointSlots(2, 3, now, 50);
+    // Unknown endpoint: the usual bound.
+    expect(Array.from({ length: 8 }, () => slots.enter('a')).filter((e) => 'acquire' in e)).toHaveLength(5);
+    // Each slot is held for SLOW_HOLD_MS / 10: two slots serve 20 jobs within SLOW_HOLD_MS.
+    const held = [await slots.acquire('fast', 0), await slots.acquire('fast', 0)] as Slot[];
+    clock += SLOW_HOLD_MS / 10;
+    held.forEach((s) => s.release());
+    const burst = Array.from({ length: 30 }, () => slots.enter('fast'));
+    expect(burst.filter((e) => 'acquire' in e)).toHaveLength(2 + 20);
+    // A very fast endpoint gets no more than the fast bound.
+    const quick = await slots.acquire('quick', 0);
+    clock += 1;
+    (quick as Slot).release();
+    const flood = Array.from({ length: 100 }, () => slots.enter('quick'));
+    expect(flood.filter((e) => 'acquire' in e)).toHaveLength(2 + 50);
+  });
 });

@@ -54,10 +54,18 @@ export class EndpointSlots {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly holdMs = new Map<string, number>();
 
+  /**
+   * `maxWaiting` bounds the waiters of an endpoint not known to be fast; one known to be fast may have
+   * as many waiters as it serves within SLOW_HOLD_MS, up to `maxWaitingFast`. Otherwise a backlog of one
+   * fast endpoint, fetched by every free worker slot, was refused at `maxWaiting` and each refused
+   * slot fetched the next job of that endpoint at once: the worker spun jobs through the delayed set
+   * (a thousand of them there at once at 1,000/s), Redis CPU doubled and the backlog grew.
+   */
   constructor(
     private readonly perEndpoint: number,
     private readonly maxWaiting: number,
     private readonly now: () => number = Date.now,
+    private readonly maxWaitingFast: number = maxWaiting,
   ) {}
 
   /**
@@ -143,7 +151,15 @@ export class EndpointSlots {
       if (slowFor !== null) return { retryInMs: slowFor };
     }
     const occupied = ep.running.size + ep.waiters.length + spokenFor;
-    return occupied >= this.perEndpoint + this.maxWaiting ? { retryInMs: CROWDED_RETRY_MS } : null;
+    return occupied >= this.perEndpoint + this.waitingPlaces(webhookId) ? { retryInMs: CROWDED_RETRY_MS } : null;
+  }
+
+  /** As many waiters as the endpoint serves within SLOW_HOLD_MS at its average hold, within the bounds. */
+  private waitingPlaces(webhookId: string): number {
+    const hold = this.holdMs.get(webhookId);
+    if (hold === undefined) return this.maxWaiting;
+    const servedInTime = Math.floor((this.perEndpoint * SLOW_HOLD_MS) / Math.max(hold, 1));
+    return Math.min(this.maxWaitingFast, Math.max(this.maxWaiting, servedInTime));
   }
 
   /** How long to put a job back when its endpoint is slow, or null while it is fast. */
