@@ -151,7 +151,9 @@ export class EndpointSlots {
       if (slowFor !== null) return { retryInMs: slowFor };
     }
     const occupied = ep.running.size + ep.waiters.length + spokenFor;
-    return occupied >= this.perEndpoint + this.waitingPlaces(webhookId) ? { retryInMs: CROWDED_RETRY_MS } : null;
+    return occupied >= this.perEndpoint + this.waitingPlaces(webhookId)
+      ? { retryInMs: CROWDED_RETRY_MS }
+      : null;
   }
 
   /** As many waiters as the endpoint serves within SLOW_HOLD_MS at its average hold, within the bounds. */

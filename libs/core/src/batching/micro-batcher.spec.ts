@@ -14,10 +14,13 @@ describe('MicroBatcher', () => {
 
   it('splits at maxBatch', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher(async (items: number[]) => {
-      batches.push(items);
-      return items;
-    }, { maxBatch: 2 });
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        return items;
+      },
+      { maxBatch: 2 },
+    );
     await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.call(i)));
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
   });
@@ -71,7 +74,10 @@ describe('MicroBatcher', () => {
       expect(batches).toEqual([[1, 2]]);
       const full = Promise.all([3, 4, 5].map((i) => batcher.call(i)));
       await expect(full).resolves.toEqual([3, 4, 5]);
-      expect(batches).toEqual([[1, 2], [3, 4, 5]]);
+      expect(batches).toEqual([
+        [1, 2],
+        [3, 4, 5],
+      ]);
     } finally {
       jest.useRealTimers();
     }
