@@ -27,6 +27,15 @@ export class Db implements Queryable {
     return (await this.pool.query(text, params)).rows as T[];
   }
 
+  /**
+   * A hot statement run as a named prepared statement: each connection parses it once and Postgres may
+   * keep its plan, instead of parsing and planning it on every call. For fixed SQL text only (the name
+   * stands for the text on every connection).
+   */
+  async prepared<T = any>(name: string, text: string, params: unknown[]): Promise<T[]> {
+    return (await this.pool.query({ name, text, values: params })).rows as T[];
+  }
+
   async tx<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

@@ -52,7 +52,8 @@ export class DeliveriesRepository {
   }
 
   private async claimBatch(items: ClaimRequest[]): Promise<(ClaimedDelivery | null)[]> {
-    const rows = await this.db.rows<ClaimedDelivery>(
+    const rows = await this.db.prepared<ClaimedDelivery>(
+      'claim-batch',
       `WITH wanted AS (
          SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(id, attempt) ORDER BY id
        ), claimed AS (
@@ -84,7 +85,8 @@ export class DeliveriesRepository {
 
   private async recordBatch(items: AttemptRecord[]): Promise<boolean[]> {
     const column = <K extends keyof AttemptRecord>(k: K) => items.map((i) => i[k]);
-    const rows = await this.db.rows<{ id: string; attempts: number }>(
+    const rows = await this.db.prepared<{ id: string; attempts: number }>(
+      'record-batch',
       `WITH r AS (
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
            $8::text[], $9::timestamptz[])
@@ -125,7 +127,8 @@ export class DeliveriesRepository {
    * columns change, so the update stays heap-only). Does nothing unless the claim is still held.
    */
   async release(deliveryId: string, attempt: number): Promise<void> {
-    await this.db.rows(
+    await this.db.prepared(
+      'release-claim',
       `WITH undone AS (
          UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL
          WHERE id = $1 AND attempts = $2 AND status = 'pending' AND lease_until IS NOT NULL

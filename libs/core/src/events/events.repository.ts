@@ -87,7 +87,8 @@ export class EventsRepository {
    */
   private async ingestBatch(items: PendingIngest[]): Promise<StoredEvent[]> {
     const column = <T>(pick: (i: PendingIngest) => T) => items.map(pick);
-    const rows = await this.db.rows<{ id: string; created_at: Date; deliveries: DeliveryRef[] | null }>(
+    const rows = await this.db.prepared<{ id: string; created_at: Date; deliveries: DeliveryRef[] | null }>(
+      'ingest-batch',
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
            AS i(event_id, account_id, event_type, project_id, data_json, idempotency_key, key_json)
