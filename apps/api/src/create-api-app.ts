@@ -1,31 +1,40 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@hookpost/core/config/app-config';
 import { ApiModule } from './api.module';
 import { ErrorFilter } from './http/error.filter';
-import { jsonBodyMiddleware } from './http/json-body';
-import { requestLogMiddleware } from './http/request-log';
+import { registerJsonBody } from './http/json-body';
+import { registerRequestLog, requestId } from './http/request-log';
 import { createValidationPipe } from './http/validation';
 
-/** The API application, configured the same way for production and for the end-to-end tests. */
+/**
+ * The API application, configured the same way for production and for the end-to-end tests. Fastify
+ * rather than Express: on a 2-core machine Express's router and middleware cost ~0.2 ms of CPU per
+ * request, a quarter of what an ingest costs the API.
+ */
 export async function createApiApp(
   config: AppConfig,
   opts: { quiet?: boolean } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+  const adapter = new FastifyAdapter({
+    genReqId: requestId,
+    bodyLimit: config.MAX_PAYLOAD_BYTES,
+    // As Express routed: `/api/webhooks/` is `/api/webhooks`, and a long junk id still reaches its route.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bodyParser: false,
     bufferLogs: true,
     logger: opts.quiet ? false : undefined,
   });
   app.useLogger(app.get(Logger));
-  app.set('x-powered-by', false);
-  app.set('query parser', 'simple');
-  app.use(requestLogMiddleware());
-  app.use(jsonBodyMiddleware(config.MAX_PAYLOAD_BYTES));
-  app.useGlobalFilters(new ErrorFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLog(fastify);
+  registerJsonBody(fastify, config.MAX_PAYLOAD_BYTES);
+  app.useGlobalFilters(new ErrorFilter(app.getHttpAdapter(), { maxBodyBytes: config.MAX_PAYLOAD_BYTES }));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

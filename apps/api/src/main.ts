@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { loadConfigOrExit } from '@hookpost/core/config/app-config';
 import { runMigrations } from '@hookpost/core/database/data-source';
 import { createApiApp } from './create-api-app';
@@ -9,7 +10,22 @@ async function main(): Promise<void> {
   await runMigrations(config.DATABASE_URL);
   const app = await createApiApp(config);
   await ensureBootstrapKey(app, config);
-  await app.listen(config.PORT);
+  await listenOnAllInterfaces(app, config.PORT);
+}
+
+/** Every interface, as Node does by default (Fastify alone would listen on localhost only): IPv6 and
+ * IPv4 where the host has IPv6, IPv4 where it does not. */
+async function listenOnAllInterfaces(app: INestApplication, port: number): Promise<void> {
+  try {
+    await app.listen(port, '::');
+  } catch (err) {
+    if (
+      (err as { code?: string }).code !== 'EAFNOSUPPORT' &&
+      (err as { code?: string }).code !== 'EADDRNOTAVAIL'
+    )
+      throw err;
+    await app.listen(port, '0.0.0.0');
+  }
 }
 
 main().catch((err) => {

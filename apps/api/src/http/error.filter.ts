@@ -1,27 +1,34 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpServer } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  statusCode?: number;
-  limit?: number;
-}
-
-const BODY_PARSER_ERRORS: Record<string, { status: number; message: (e: BodyParserError) => string }> = {
-  'entity.too.large': { status: 413, message: (e) => `request body exceeds the limit of ${e.limit} bytes` },
-  'entity.parse.failed': { status: 400, message: () => 'request body is not valid JSON' },
-  'entity.verify.failed': { status: 400, message: () => 'request body could not be verified' },
-  'request.aborted': { status: 400, message: () => 'request body was aborted' },
-  'request.size.invalid': { status: 400, message: () => 'request body size does not match Content-Length' },
-  'encoding.unsupported': { status: 415, message: () => 'unsupported Content-Encoding' },
-  'charset.unsupported': { status: 415, message: () => 'unsupported charset; send UTF-8 JSON' },
+/** Fastify's own refusals (before a route runs), in our words. */
+const FASTIFY_ERRORS: Record<string, (limits: ErrorLimits) => string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (l) => `request body exceeds the limit of ${l.maxBodyBytes} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'request body size does not match Content-Length',
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'request body is empty',
 };
+
+export interface ErrorLimits {
+  maxBodyBytes: number;
+}
 
 export function errorBody(status: number, message: string | string[]) {
   return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+}
+
+/** A client error raised by the HTTP layer itself (Fastify), with its status; null for anything else. */
+function clientError(exception: unknown, limits: ErrorLimits): { status: number; message: string } | null {
+  const e = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof e?.statusCode !== 'number' || e.statusCode < 400 || e.statusCode > 499) return null;
+  const known = typeof e.code === 'string' ? FASTIFY_ERRORS[e.code] : undefined;
+  return {
+    status: e.statusCode,
+    message: known ? known(limits) : String(e.message ?? STATUS_CODES[e.statusCode]),
+  };
 }
 
 /**
@@ -32,11 +39,18 @@ export function errorBody(status: number, message: string | string[]) {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(
+    private readonly http: HttpServer,
+    private readonly limits: ErrorLimits,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
-    if (res.headersSent) return;
+    const res = ctx.getResponse<unknown>();
+    const req = ctx.getRequest<FastifyRequest>();
+    if (this.http.isHeadersSent(res)) return;
+    const reply = (status: number, message: string | string[]) =>
+      this.http.reply(res, errorBody(status, message), status);
 
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -45,22 +59,17 @@ export class ErrorFilter implements ExceptionFilter {
         typeof body === 'string'
           ? body
           : ((body as { message?: string | string[] }).message ?? exception.message);
-      res.status(status).json(errorBody(status, message));
-      return;
+      return reply(status, message);
     }
 
-    const parserError = exception as BodyParserError;
-    const known = parserError?.type ? BODY_PARSER_ERRORS[parserError.type] : undefined;
-    if (known) {
-      res.status(known.status).json(errorBody(known.status, known.message(parserError)));
-      return;
-    }
+    const client = clientError(exception, this.limits);
+    if (client) return reply(client.status, client.message);
 
-    const correlationId = (req as { id?: unknown }).id?.toString() ?? randomUUID();
+    const correlationId = req.id ?? randomUUID();
     this.logger.error(
-      { err: exception, correlationId, method: req.method, path: req.route?.path ?? 'unmatched' },
+      { err: exception, correlationId, method: req.method, path: req.routeOptions?.url ?? 'unmatched' },
       'unhandled error',
     );
-    res.status(500).json(errorBody(500, `internal error; correlation id ${correlationId}`));
+    reply(500, `internal error; correlation id ${correlationId}`);
   }
 }

@@ -1,34 +1,46 @@
-import { json, NextFunction, Request, Response } from 'express';
-import { errorBody } from './error.filter';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-function hasBody(req: Request): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+/** Why a request's body is refused before it is parsed, or null. */
+function refusal(req: FastifyRequest): Error | null {
+  const type = req.headers['content-type'];
+  if (!type || !JSON_TYPE.test(type))
+    return new UnsupportedMediaTypeException('Content-Type must be application/json');
+  const charset = CHARSET.exec(type)?.[1].toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return new UnsupportedMediaTypeException('unsupported charset; send UTF-8 JSON');
+  }
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return new UnsupportedMediaTypeException('unsupported Content-Encoding');
+  }
+  return null;
 }
 
 /**
- * JSON bodies only, at most maxBytes. A request with a body of another type is refused with 415 before
- * anything is read; an empty body is fine (the test endpoint and redeliver take none).
+ * JSON object bodies only, at most maxBytes (Fastify refuses a larger one before reading it). A body of
+ * another type is 415, malformed JSON or a JSON array or scalar 400; an empty body is fine (the test
+ * endpoint and redeliver take none), and bodies of other methods are ignored.
  */
-export function jsonBodyMiddleware(maxBytes: number) {
-  const parse = json({ limit: maxBytes, strict: true, type: () => true });
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
-    const type = req.headers['content-type'];
-    if (!type || !JSON_TYPE.test(type)) {
-      res.status(415).json(errorBody(415, 'Content-Type must be application/json'));
-      return;
+export function registerJsonBody(fastify: FastifyInstance, maxBytes: number): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBytes }, (req, text, done) => {
+    if (!METHODS_WITH_BODY.has(req.method) || text === '') return done(null, undefined);
+    const refused = refusal(req);
+    if (refused) return done(refused);
+    let body: unknown;
+    try {
+      body = JSON.parse(text as string);
+    } catch {
+      return done(new BadRequestException('request body is not valid JSON'));
     }
-    parse(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      const body: unknown = req.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        res.status(400).json(errorBody(400, 'request body must be a JSON object'));
-        return;
-      }
-      next();
-    });
-  };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return done(new BadRequestException('request body must be a JSON object'));
+    }
+    done(null, body);
+  });
 }
