@@ -26,6 +26,8 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
+const PLAN_LIFETIME_SECONDS = 10;
+
 /** The one DataSource shape used by the API, the worker, the CLI and the tests. Schema changes only by migrations. */
 export function createDataSource(opts: DataSourceOptions): DataSource {
   return new DataSource({
@@ -36,7 +38,15 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     migrations: MIGRATIONS,
     entities: [],
     logging: false,
-    extra: { max: opts.poolSize ?? 20, application_name: opts.applicationName ?? 'hookpost' },
+    extra: {
+      max: opts.poolSize ?? 20,
+      application_name: opts.applicationName ?? 'hookpost',
+      // Connections are replaced every few seconds so that the plans Postgres caches for prepared
+      // statements (`Db.prepared`) follow the tables' growth: a plan made while a table was nearly
+      // empty (a fresh install, before any ANALYZE) scans all pending deliveries for each claim and
+      // stays cached for the connection's life. Planning every call instead cost more than parsing.
+      maxLifetimeSeconds: PLAN_LIFETIME_SECONDS,
+    },
   });
 }
 
