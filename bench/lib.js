@@ -100,13 +100,14 @@ function freePort() {
   });
 }
 
-/** utime+stime of one pid in seconds, or 0 when it is gone. */
-function pidCpuSeconds(pid) {
+/** utime+stime of one pid in seconds (with `reaped`, that of its exited children instead), or 0 when it is gone. */
+function pidCpuSeconds(pid, reaped = false) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is state (field 3); utime is field 14, stime field 15.
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    // fields[0] is state (field 3); utime is field 14, stime 15, cutime 16, cstime 17.
+    const at = reaped ? 13 : 11;
+    return (Number(fields[at]) + Number(fields[at + 1])) / CLK_TCK;
   } catch {
     return 0;
   }
@@ -120,6 +121,16 @@ function pidsByName(name) {
       .map(Number);
   } catch {
     return [];
+  }
+}
+
+function oldestPid(name) {
+  try {
+    return (
+      Number(execFileSync('pgrep', ['-o', '-x', name], { encoding: 'utf8', timeout: 2000 }).trim()) || null
+    );
+  } catch {
+    return null;
   }
 }
 
@@ -138,7 +149,8 @@ function vmField(pid, field) {
  * bench database's backends plus the server's auxiliary processes; the server is shared with other
  * users, so summing every `postgres` process would count their work too); redis-server by name.
  * Per-pid values are kept so that processes that exit or appear between two snapshots do not
- * distort the delta.
+ * distort the delta. Backends that exit between the snapshots (the pools recycle connections) are
+ * counted from the postmaster's reaped-children time, less what they had used before the first.
  */
 function cpuSnapshot(children, pgPids) {
   const snap = { _pids: {} };
@@ -149,6 +161,8 @@ function cpuSnapshot(children, pgPids) {
     for (const pid of pids) snap._pids[name][pid] = pidCpuSeconds(pid);
   };
   perPid('postgres', pgPids || pidsByName('postgres'));
+  const postmaster = oldestPid('postgres');
+  snap._reaped = { postgres: postmaster ? pidCpuSeconds(postmaster, true) : 0 };
   perPid('redis', pidsByName('redis-server'));
   const own = process.cpuUsage();
   snap.bench_client = (own.user + own.system) / 1e6;
@@ -157,12 +171,16 @@ function cpuSnapshot(children, pgPids) {
 
 function cpuDelta(before, after) {
   const d = {};
-  for (const k of Object.keys(after)) if (k !== '_pids') d[k] = Math.max(0, after[k] - (before[k] || 0));
+  for (const k of Object.keys(after))
+    if (k !== '_pids' && k !== '_reaped') d[k] = Math.max(0, after[k] - (before[k] || 0));
   for (const [name, pids] of Object.entries(after._pids)) {
     const prev = before._pids[name] || {};
     let sum = 0;
     for (const [pid, v] of Object.entries(pids)) sum += Math.max(0, v - (prev[pid] || 0));
-    d[name] = sum;
+    const reaped = (after._reaped?.[name] ?? 0) - (before._reaped?.[name] ?? 0);
+    let usedBefore = 0;
+    for (const [pid, v] of Object.entries(prev)) if (!(pid in pids)) usedBefore += v;
+    d[name] = sum + Math.max(0, reaped - usedBefore);
   }
   return d;
 }
