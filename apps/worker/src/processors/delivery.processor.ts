@@ -74,8 +74,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       });
       if (outcome === 'deferred') return this.putBack(job, busy?.retryInMs ?? 0, token);
       if (!outcome) return;
-      if (outcome.decision.kind === 'retry') {
-        await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], outcome.decision.delayMs);
+      if (outcome.decision.kind === 'retry' && outcome.nextAttemptAt) {
+        // Due at the time the record holds (the policy's delay from the attempt's end), however long
+        // the record took to join its batch.
+        const delayMs = outcome.nextAttemptAt.getTime() - Date.now();
+        await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], delayMs);
       }
       this.ops.attemptFinished({
         webhookId: toPublicId('webhook', webhookId),

@@ -24,9 +24,9 @@ export class DeliveriesRepository {
     maxInFlight: BATCHES_IN_FLIGHT,
   });
   /**
-   * A record is off the receiver's path (the endpoint's slot is free before it), so it lingers a few
-   * milliseconds for company: at 1,000 deliveries a second batches grow from ~8 to ~40, and the record
-   * statement and its rollup triggers cost per statement more than per row.
+   * A record is off the receiver's path (the endpoint's slot is free before it, and a retry is due from
+   * the attempt's end, not the record's), so it lingers for company: the record statement's five rollup
+   * trigger statements cost per statement more than per row.
    */
   private readonly records = new MicroBatcher((items: AttemptRecord[]) => this.recordBatch(items), {
     lingerMs: RECORD_LINGER_MS,
