@@ -10,6 +10,14 @@ const DELIVERY_COLUMNS = `d.id, d.account_id, d.webhook_id, d.event_id, d.event_
 /** Seconds past the webhook's timeout before a claimed attempt counts as abandoned (its worker died). */
 export const LEASE_MARGIN_SECONDS = 10;
 const RECORD_LINGER_MS = 5;
+/**
+ * "Still pending", for statements that find deliveries by id. Written so that the partial indexes on
+ * pending deliveries cannot serve it: with statistics that count few pending rows (taken after a
+ * backlog drained, or of a fresh install), the planner otherwise read every pending delivery for each
+ * batch (a join filter over the whole partial index) and a record statement took 33 ms instead of 2.
+ * Equivalent to `status = 'pending'` under the status CHECK constraint.
+ */
+const STILL_PENDING = `d.status NOT IN ('success', 'failed')`;
 const BATCHES_IN_FLIGHT = 2;
 
 interface ClaimRequest {
@@ -61,7 +69,7 @@ export class DeliveriesRepository {
          SET attempts = d.attempts + 1,
              lease_until = clock_timestamp() + make_interval(secs => w.timeout + ${LEASE_MARGIN_SECONDS})
          FROM wanted, webhooks w
-         WHERE d.id = wanted.id AND d.status = 'pending' AND d.attempts = wanted.attempt - 1
+         WHERE d.id = wanted.id AND ${STILL_PENDING} AND d.attempts = wanted.attempt - 1
            AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp()) AND w.id = d.webhook_id
          RETURNING d.id, d.attempts AS attempt, d.event_id, d.webhook_id, d.account_id, d.event_type, w.url, w.secret,
            w.headers, w.timeout, w.retry_policy, w.format, w.template
@@ -103,7 +111,7 @@ export class DeliveriesRepository {
        SET status = r.status, response_code = r.response_code, response_time = r.response_time,
            response_body = r.response_body, error = r.error, delivered_at = r.finished_at,
            next_attempt_at = r.next_attempt_at, lease_until = NULL
-       FROM r WHERE d.id = r.delivery_id AND d.attempts = r.attempt AND d.status = 'pending'
+       FROM r WHERE d.id = r.delivery_id AND d.attempts = r.attempt AND ${STILL_PENDING}
        RETURNING d.id, d.attempts`,
       [
         column('deliveryId'),
@@ -130,9 +138,9 @@ export class DeliveriesRepository {
     await this.db.prepared(
       'release-claim',
       `WITH undone AS (
-         UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL
-         WHERE id = $1 AND attempts = $2 AND status = 'pending' AND lease_until IS NOT NULL
-         RETURNING id
+         UPDATE deliveries d SET attempts = d.attempts - 1, lease_until = NULL
+         WHERE d.id = $1 AND d.attempts = $2 AND ${STILL_PENDING} AND d.lease_until IS NOT NULL
+         RETURNING d.id
        )
        DELETE FROM delivery_attempts a USING undone
        WHERE a.delivery_id = undone.id AND a.attempt = $2 AND a.finished_at IS NULL`,
@@ -247,13 +255,13 @@ export class DeliveriesRepository {
          UPDATE delivery_attempts SET finished_at = clock_timestamp(), error = 'attempt interrupted: worker stopped'
          WHERE delivery_id = $1 AND attempt = $2 AND finished_at IS NULL
        )
-       UPDATE deliveries
+       UPDATE deliveries d
        SET lease_until = NULL,
            status = CASE WHEN $3 THEN 'failed' ELSE 'pending' END,
            error = 'attempt interrupted: worker stopped',
            next_attempt_at = CASE WHEN $3 THEN NULL ELSE clock_timestamp() END
-       WHERE id = $1 AND attempts = $2 AND status = 'pending' AND lease_until < clock_timestamp()
-       RETURNING id`,
+       WHERE d.id = $1 AND d.attempts = $2 AND ${STILL_PENDING} AND d.lease_until < clock_timestamp()
+       RETURNING d.id`,
       [deliveryId, attempt, exhausted],
     );
     return rows.length > 0;
