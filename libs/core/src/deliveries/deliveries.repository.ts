@@ -20,6 +20,55 @@ const RECORD_LINGER_MS = 5;
 const STILL_PENDING = `d.status NOT IN ('success', 'failed')`;
 const BATCHES_IN_FLIGHT = 2;
 
+/**
+ * The SQL of the worker's hot statements by prepared-statement name, exported so a test can check how
+ * Postgres plans them.
+ */
+export const HOT_STATEMENTS = {
+  'claim-batch': `WITH wanted AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(id, attempt) ORDER BY id
+       ), claimed AS (
+         UPDATE deliveries d
+         SET attempts = d.attempts + 1,
+             lease_until = clock_timestamp() + make_interval(secs => w.timeout + ${LEASE_MARGIN_SECONDS})
+         FROM wanted, webhooks w
+         WHERE d.id = wanted.id AND ${STILL_PENDING} AND d.attempts = wanted.attempt - 1
+           AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp()) AND w.id = d.webhook_id
+         RETURNING d.id, d.attempts AS attempt, d.event_id, d.webhook_id, d.account_id, d.event_type, w.url, w.secret,
+           w.headers, w.timeout, w.retry_policy, w.format, w.template
+       ), opened AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
+         SELECT id, attempt, clock_timestamp() FROM claimed
+       )
+       SELECT c.*, e.data::text AS data_json, e.created_at AS event_time, e.project_id
+       FROM claimed c JOIN events e ON e.id = c.event_id`,
+  'record-batch': `WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
+           $8::text[], $9::timestamptz[])
+           AS r(delivery_id, attempt, finished_at, response_code, response_time, response_body, error, status,
+                next_attempt_at)
+         ORDER BY delivery_id
+       ), closed AS (
+         UPDATE delivery_attempts a
+         SET finished_at = r.finished_at, response_code = r.response_code, response_time = r.response_time,
+             response_body = r.response_body, error = r.error
+         FROM r WHERE a.delivery_id = r.delivery_id AND a.attempt = r.attempt
+       )
+       UPDATE deliveries d
+       SET status = r.status, response_code = r.response_code, response_time = r.response_time,
+           response_body = r.response_body, error = r.error, delivered_at = r.finished_at,
+           next_attempt_at = r.next_attempt_at, lease_until = NULL
+       FROM r WHERE d.id = r.delivery_id AND d.attempts = r.attempt AND ${STILL_PENDING}
+       RETURNING d.id, d.attempts`,
+  'release-claim': `WITH undone AS (
+         UPDATE deliveries d SET attempts = d.attempts - 1, lease_until = NULL
+         WHERE d.id = $1 AND d.attempts = $2 AND ${STILL_PENDING} AND d.lease_until IS NOT NULL
+         RETURNING d.id
+       )
+       DELETE FROM delivery_attempts a USING undone
+       WHERE a.delivery_id = undone.id AND a.attempt = $2 AND a.finished_at IS NULL`,
+} as const;
+
 interface ClaimRequest {
   deliveryId: string;
   attempt: number;
@@ -60,27 +109,10 @@ export class DeliveriesRepository {
   }
 
   private async claimBatch(items: ClaimRequest[]): Promise<(ClaimedDelivery | null)[]> {
-    const rows = await this.db.prepared<ClaimedDelivery>(
-      'claim-batch',
-      `WITH wanted AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(id, attempt) ORDER BY id
-       ), claimed AS (
-         UPDATE deliveries d
-         SET attempts = d.attempts + 1,
-             lease_until = clock_timestamp() + make_interval(secs => w.timeout + ${LEASE_MARGIN_SECONDS})
-         FROM wanted, webhooks w
-         WHERE d.id = wanted.id AND ${STILL_PENDING} AND d.attempts = wanted.attempt - 1
-           AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp()) AND w.id = d.webhook_id
-         RETURNING d.id, d.attempts AS attempt, d.event_id, d.webhook_id, d.account_id, d.event_type, w.url, w.secret,
-           w.headers, w.timeout, w.retry_policy, w.format, w.template
-       ), opened AS (
-         INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
-         SELECT id, attempt, clock_timestamp() FROM claimed
-       )
-       SELECT c.*, e.data::text AS data_json, e.created_at AS event_time, e.project_id
-       FROM claimed c JOIN events e ON e.id = c.event_id`,
-      [items.map((i) => i.deliveryId), items.map((i) => i.attempt)],
-    );
+    const rows = await this.db.prepared<ClaimedDelivery>('claim-batch', HOT_STATEMENTS['claim-batch'], [
+      items.map((i) => i.deliveryId),
+      items.map((i) => i.attempt),
+    ]);
     const byKey = new Map(rows.map((r) => [`${r.id}.${r.attempt}`, r]));
     // A duplicate request in the same batch matched the one row update: only the first caller owns it.
     return items.map((i) => {
@@ -95,24 +127,7 @@ export class DeliveriesRepository {
     const column = <K extends keyof AttemptRecord>(k: K) => items.map((i) => i[k]);
     const rows = await this.db.prepared<{ id: string; attempts: number }>(
       'record-batch',
-      `WITH r AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
-           $8::text[], $9::timestamptz[])
-           AS r(delivery_id, attempt, finished_at, response_code, response_time, response_body, error, status,
-                next_attempt_at)
-         ORDER BY delivery_id
-       ), closed AS (
-         UPDATE delivery_attempts a
-         SET finished_at = r.finished_at, response_code = r.response_code, response_time = r.response_time,
-             response_body = r.response_body, error = r.error
-         FROM r WHERE a.delivery_id = r.delivery_id AND a.attempt = r.attempt
-       )
-       UPDATE deliveries d
-       SET status = r.status, response_code = r.response_code, response_time = r.response_time,
-           response_body = r.response_body, error = r.error, delivered_at = r.finished_at,
-           next_attempt_at = r.next_attempt_at, lease_until = NULL
-       FROM r WHERE d.id = r.delivery_id AND d.attempts = r.attempt AND ${STILL_PENDING}
-       RETURNING d.id, d.attempts`,
+      HOT_STATEMENTS['record-batch'],
       [
         column('deliveryId'),
         column('attempt'),
@@ -135,17 +150,7 @@ export class DeliveriesRepository {
    * columns change, so the update stays heap-only). Does nothing unless the claim is still held.
    */
   async release(deliveryId: string, attempt: number): Promise<void> {
-    await this.db.prepared(
-      'release-claim',
-      `WITH undone AS (
-         UPDATE deliveries d SET attempts = d.attempts - 1, lease_until = NULL
-         WHERE d.id = $1 AND d.attempts = $2 AND ${STILL_PENDING} AND d.lease_until IS NOT NULL
-         RETURNING d.id
-       )
-       DELETE FROM delivery_attempts a USING undone
-       WHERE a.delivery_id = undone.id AND a.attempt = $2 AND a.finished_at IS NULL`,
-      [deliveryId, attempt],
-    );
+    await this.db.prepared('release-claim', HOT_STATEMENTS['release-claim'], [deliveryId, attempt]);
   }
 
   async listForWebhook(
