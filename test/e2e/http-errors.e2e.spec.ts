@@ -97,6 +97,10 @@ describe('HTTP errors, health and docs', () => {
     );
   });
 
+  it('answers 400 in the error shape to a path with a malformed percent-encoding', async () => {
+    expectError(await raw('GET', '/api/webhooks/%zz', undefined, {}), 400, 'Bad Request');
+  });
+
   it('answers 404 in the error shape to an unknown route', async () => {
     expectError(await raw('GET', '/api/nothing-here', undefined, {}), 404, 'Not Found');
   });

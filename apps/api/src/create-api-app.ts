@@ -1,11 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@hookpost/core/config/app-config';
 import { ApiModule } from './api.module';
-import { ErrorFilter } from './http/error.filter';
+import { ErrorFilter, errorBody } from './http/error.filter';
 import { registerJsonBody } from './http/json-body';
 import { registerRequestLog, requestId } from './http/request-log';
 import { createValidationPipe } from './http/validation';
@@ -24,6 +25,11 @@ export async function createApiApp(
     bodyLimit: config.MAX_PAYLOAD_BYTES,
     // As Express routed: `/api/webhooks/` is `/api/webhooks`, and a long junk id still reaches its route.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Refusals Fastify makes before routing (a malformed percent-encoding) in our error shape too.
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      void reply.code(status).send(errorBody(status, error.message));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bodyParser: false,
