@@ -19,11 +19,8 @@ async function listenOnAllInterfaces(app: INestApplication, port: number): Promi
   try {
     await app.listen(port, '::');
   } catch (err) {
-    if (
-      (err as { code?: string }).code !== 'EAFNOSUPPORT' &&
-      (err as { code?: string }).code !== 'EADDRNOTAVAIL'
-    )
-      throw err;
+    const code = (err as { code?: string }).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw err;
     await app.listen(port, '0.0.0.0');
   }
 }

@@ -9,7 +9,6 @@ const FASTIFY_ERRORS: Record<string, (limits: ErrorLimits) => string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: (l) => `request body exceeds the limit of ${l.maxBodyBytes} bytes`,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'Content-Type must be application/json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'request body size does not match Content-Length',
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'request body is empty',
 };
 
 export interface ErrorLimits {

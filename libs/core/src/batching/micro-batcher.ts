@@ -4,8 +4,9 @@ export interface MicroBatcherOptions {
   /** How long a batch waits for company before it runs (0: the next `setImmediate`). */
   lingerMs?: number;
   /**
-   * Batches running at once at most. Calls made while that many run wait for one to finish and then
-   * go together: under load, batches grow with the load instead of the statement count (group commit).
+   * Batches running at once at most (2 unless given). Calls made while that many run wait for one to
+   * finish and then go together: under load, batches grow with the load instead of the statement count
+   * (group commit), and one slow batch does not hold the next back.
    */
   maxInFlight?: number;
 }
@@ -37,7 +38,7 @@ export class MicroBatcher<I, O> {
   ) {
     this.maxBatch = options.maxBatch ?? 100;
     this.lingerMs = options.lingerMs ?? 0;
-    this.maxInFlight = options.maxInFlight ?? Infinity;
+    this.maxInFlight = options.maxInFlight ?? 2;
   }
 
   call(item: I): Promise<O> {

@@ -18,7 +18,6 @@ const RECORD_LINGER_MS = 5;
  * Equivalent to `status = 'pending'` under the status CHECK constraint.
  */
 const STILL_PENDING = `d.status NOT IN ('success', 'failed')`;
-const BATCHES_IN_FLIGHT = 2;
 
 /**
  * The SQL of the worker's hot statements by prepared-statement name, exported so a test can check how
@@ -77,9 +76,7 @@ interface ClaimRequest {
 export class DeliveriesRepository {
   constructor(private readonly db: Db) {}
 
-  private readonly claims = new MicroBatcher((items: ClaimRequest[]) => this.claimBatch(items), {
-    maxInFlight: BATCHES_IN_FLIGHT,
-  });
+  private readonly claims = new MicroBatcher((items: ClaimRequest[]) => this.claimBatch(items));
   /**
    * A record is off the receiver's path (the endpoint's slot is free before it, and a retry is due from
    * the attempt's end, not the record's), so it lingers for company: the record statement's five rollup
@@ -87,7 +84,6 @@ export class DeliveriesRepository {
    */
   private readonly records = new MicroBatcher((items: AttemptRecord[]) => this.recordBatch(items), {
     lingerMs: RECORD_LINGER_MS,
-    maxInFlight: BATCHES_IN_FLIGHT,
   });
 
   /**

@@ -42,9 +42,7 @@ interface StoredEvent {
 export class EventsRepository {
   constructor(private readonly db: Db) {}
 
-  private readonly ingests = new MicroBatcher((items: PendingIngest[]) => this.ingestBatch(items), {
-    maxInFlight: 2,
-  });
+  private readonly ingests = new MicroBatcher((items: PendingIngest[]) => this.ingestBatch(items));
 
   /**
    * Stores the event and one pending delivery per matching active webhook in one statement (so one

@@ -20,15 +20,12 @@ export interface DeliveryRef {
 export class DeliveryQueue {
   readonly queue: Queue<DeliveryJob>;
   // Ingest enqueues each request's deliveries; requests in flight together share one Redis round trip.
-  private readonly firstAttempts = new MicroBatcher(
-    async (batches: DeliveryRef[][]) => {
-      await this.enqueue(
-        batches.flat().map((r) => ({ deliveryId: r.id, webhookId: r.webhook_id, attempt: 1 })),
-      );
-      return batches.map(() => undefined);
-    },
-    { maxInFlight: 2 },
-  );
+  private readonly firstAttempts = new MicroBatcher(async (batches: DeliveryRef[][]) => {
+    await this.enqueue(
+      batches.flat().map((r) => ({ deliveryId: r.id, webhookId: r.webhook_id, attempt: 1 })),
+    );
+    return batches.map(() => undefined);
+  });
 
   constructor(connection: Redis) {
     this.queue = new Queue<DeliveryJob>(QueueName.Deliveries, { connection });
