@@ -8,7 +8,7 @@ import { Db } from '@hookpost/core/database/db';
 import { OpsAlerter } from '@hookpost/core/ops/ops-alerter';
 import { ThrottleWindowsRepository } from '@hookpost/core/throttle/throttle-windows.repository';
 import { DeliveryProcessor } from './processors/delivery.processor';
-import { RollupCompactor } from './reconciler/rollup-compactor';
+import { Housekeeping } from './reconciler/housekeeping';
 import { DigestSweeper } from './reconciler/digest-sweeper';
 import { Reconciler } from './reconciler/reconciler';
 
@@ -35,7 +35,7 @@ export class WorkerModule {
           inject: [Db],
         },
         DigestSweeper,
-        RollupCompactor,
+        Housekeeping,
       ],
     };
   }

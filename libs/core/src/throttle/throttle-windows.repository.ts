@@ -5,6 +5,13 @@ import { digestData, EndedWindow } from './digest-data';
 const WINDOW_COLUMNS = `webhook_id, account_id, event_type, key, window_start, window_end, event_limit, events_seen,
   suppressed_event_ids`;
 
+/**
+ * How long an ended window outlives its end before it may go: an ingest that read the clock just before
+ * a window ended still counts into that window's row when it commits.
+ */
+const SETTLED_GRACE_SECONDS = 3600;
+const PRUNE_BATCH = 5000;
+
 export interface WindowId {
   webhook_id: string;
   event_type: string;
@@ -63,5 +70,30 @@ export class ThrottleWindowsRepository {
       );
       return rows[0] ?? null;
     });
+  }
+
+  /**
+   * Deletes windows that ended more than an hour ago and owe nothing: their digest is made, or they
+   * never suppressed an event. Without this the table keeps a row per webhook, event type, key value
+   * and window for ever. Short batches, so no statement holds many row locks; answers how many went.
+   */
+  async pruneSettled(): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const rows = await this.db.rows<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM throttle_windows WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM throttle_windows
+             WHERE window_end < now() - make_interval(secs => $1)
+               AND (digest_event_id IS NOT NULL OR events_seen <= event_limit)
+             LIMIT $2))
+           RETURNING 1
+         )
+         SELECT count(*)::int AS n FROM gone`,
+        [SETTLED_GRACE_SECONDS, PRUNE_BATCH],
+      );
+      pruned += rows[0].n;
+      if (rows[0].n < PRUNE_BATCH) return pruned;
+    }
   }
 }
