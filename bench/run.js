@@ -1,6 +1,7 @@
 'use strict';
 // Hookpost benchmark: `npm run bench [-- --smoke | --events N --webhooks M --rate R --duration S
-//   --warmup S --ceiling-seconds S --backlog N --only ceiling,drain,sustained,retry,isolation,backlog --cpu-prof]`.
+//   --warmup S --ceiling-seconds S --backlog N --baseline-deliveries N
+//   --only ceiling,drain,sustained,retry,isolation,backlog,baseline --cpu-prof]`.
 // Progress goes to stderr, the results table to stdout, JSON to bench/results/<timestamp>.json.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,7 +19,9 @@ const DB_NAME = 'hookpost_bench';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const ADMIN_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
-const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation', 'backlog'];
+const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation', 'backlog', 'baseline'];
+const BASELINE_QUEUE = 'bench-baseline';
+const BASELINE_CONCURRENCY = 100;
 const TYPES = {
   drain: 'build.completed',
   sustained: 'deployment.completed',
@@ -45,6 +48,7 @@ const NUMBER_OPTIONS = [
   'worker-concurrency',
   'endpoint-concurrency',
   'publish-concurrency',
+  'baseline-deliveries',
 ];
 const SPEC = {
   ...Object.fromEntries(NUMBER_OPTIONS.map((name) => [name, { type: 'int', min: 1 }])),
@@ -71,6 +75,7 @@ const opt = {
   workerConcurrency: num(args['worker-concurrency'], 200),
   endpointConcurrency: num(args['endpoint-concurrency'], 20),
   publishConcurrency: num(args['publish-concurrency'], 64),
+  baselineDeliveries: num(args['baseline-deliveries'], smoke ? 500 : 20000),
   only: typeof args.only === 'string' ? args.only.split(',').map((s) => s.trim()) : PHASES,
   cpuProf: args['cpu-prof'],
 };
@@ -634,6 +639,99 @@ async function phaseBacklog() {
   }
 }
 
+/**
+ * The straightforward pipeline of the issue (bench/baseline-worker.js) drains the same number of
+ * deliveries as the drain phase against the same receiver, in its own tables and queue: Hookpost's drain
+ * divided by this is a figure that travels between machines better than deliveries per second do.
+ */
+async function phaseBaseline() {
+  const N = opt.baselineDeliveries;
+  L.log(`baseline: straightforward pipeline, ${N} deliveries, concurrency ${BASELINE_CONCURRENCY}`);
+  await db.query(`DROP TABLE IF EXISTS baseline_attempts, baseline_deliveries`);
+  await db.query(`CREATE TABLE baseline_deliveries (
+    id bigint PRIMARY KEY, payload text NOT NULL, status text NOT NULL DEFAULT 'pending',
+    attempts int NOT NULL DEFAULT 0, response_code int)`);
+  await db.query(`CREATE INDEX baseline_pending_idx ON baseline_deliveries (id) WHERE status = 'pending'`);
+  await db.query(`CREATE TABLE baseline_attempts (
+    delivery_id bigint NOT NULL REFERENCES baseline_deliveries (id), attempt int NOT NULL,
+    response_code int, response_time int, finished_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (delivery_id, attempt))`);
+  await db.query(
+    `INSERT INTO baseline_deliveries (id, payload)
+     SELECT i, json_build_object('type', 'build.completed', 'timestamp', now(),
+       'data', json_build_object('seq', i, 'pad', $2::text))::text
+     FROM generate_series(1, $1) AS i`,
+    [N, payloadPad],
+  );
+  await db.query('ANALYZE baseline_deliveries');
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(BASELINE_QUEUE, { connection });
+  try {
+    await queue.pause();
+    for (let from = 1; from <= N; from += 1000) {
+      const jobs = [];
+      for (let id = from; id < Math.min(from + 1000, N + 1); id++)
+        jobs.push({ name: 'deliver', data: { id }, opts: { removeOnComplete: true, removeOnFail: true } });
+      await queue.addBulk(jobs);
+    }
+    const child = fork(path.join(__dirname, 'baseline-worker.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        BASELINE_DB_URL: DATABASE_URL,
+        BASELINE_REDIS_URL: REDIS_URL,
+        BASELINE_QUEUE,
+        BASELINE_TARGET: `${recvBase}/ok/baseline`,
+        BASELINE_CONCURRENCY: String(BASELINE_CONCURRENCY),
+      },
+    });
+    children.baseline = child;
+    await new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('baseline worker did not start in 20 s')), 20000);
+      child.once('message', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`baseline worker exited (${code})`)));
+    });
+    const procs = { baseline_worker: child, receiver: children.receiver };
+    const cpu0 = L.cpuSnapshot(procs, await pgPids());
+    const start = performance.now();
+    await queue.resume();
+    const deadline = start + Math.min(600000, 60000 + N * 20);
+    const pendingLeft = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM baseline_deliveries WHERE status = 'pending'`)).rows[0]
+        .n;
+    let pending = await pendingLeft();
+    while (pending > 0 && performance.now() < deadline) {
+      await L.sleep(pending > 2000 ? 250 : 50);
+      pending = await pendingLeft();
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const cpu = L.cpuDelta(cpu0, L.cpuSnapshot(procs, await pgPids()));
+    const { rows } = await db.query(
+      `SELECT count(*) FILTER (WHERE status = 'success')::int AS ok, count(*)::int AS n FROM baseline_deliveries`,
+    );
+    const done = rows[0].ok;
+    child.kill('SIGTERM');
+    results.phases.baseline = {
+      deliveries: N,
+      deliveries_done: done,
+      all_delivered: done === N,
+      concurrency: BASELINE_CONCURRENCY,
+      seconds,
+      deliveries_per_s: done / seconds,
+      cpu_seconds: cpu,
+      cpu_s_per_1k_deliveries: cpuPer1k(cpu, done),
+    };
+    L.log(`baseline: ${(done / seconds).toFixed(0)} deliveries/s`);
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    await db.query(`DROP TABLE IF EXISTS baseline_attempts, baseline_deliveries`).catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------- report
 function report() {
   const P = results.phases;
@@ -669,6 +767,11 @@ function report() {
     rows.push(['duplicates at receiver', d.duplicates]);
     if (P.ceiling)
       rows.push(['drain / ceiling ratio', L.fmt(d.drain_deliveries_per_s / P.ceiling.req_per_s, 3)]);
+    if (P.baseline)
+      rows.push([
+        'drain / straightforward pipeline',
+        `${L.fmt(d.drain_deliveries_per_s / P.baseline.deliveries_per_s, 2)}x (the issue's target: 2.2x)`,
+      ]);
   }
   if (P.sustained) {
     const s = P.sustained;
@@ -732,6 +835,22 @@ function report() {
       `${mib(b.worker_rss_at_start_bytes)} / ${mib(b.worker_rss_max_bytes)} / ${mib(b.worker_rss_at_end_bytes)}`,
     ]);
     rows.push(['deliveries/s (publish + drain)', L.fmt(b.deliveries_done / b.drain_seconds, 0)]);
+  }
+  if (P.baseline) {
+    const b = P.baseline;
+    const per1k = b.cpu_s_per_1k_deliveries;
+    rows.push([
+      `straightforward pipeline (${b.deliveries} deliveries, one job each, concurrency ${b.concurrency})`,
+      null,
+    ]);
+    rows.push([
+      'deliveries/s',
+      `${L.fmt(b.deliveries_per_s, 0)} (${L.fmt(b.seconds, 1)} s)${b.all_delivered ? '' : ' INCOMPLETE'}`,
+    ]);
+    rows.push([
+      'CPU-s per 1,000: worker | postgres | redis | receiver',
+      ['baseline_worker', 'postgres', 'redis', 'receiver'].map((k) => L.fmt(per1k[k], 3)).join(' | '),
+    ]);
   }
   const procs = ['api', 'worker', 'receiver', 'postgres', 'redis', 'bench_client'];
   const cpuPhases = ['drain', 'sustained', 'retry', 'isolation', 'backlog'].filter((p) => P[p]);
@@ -890,6 +1009,7 @@ async function main() {
       retry: phaseRetry,
       isolation: phaseIsolation,
       backlog: phaseBacklog,
+      baseline: phaseBaseline,
     };
     let first = true;
     for (const [name, run] of Object.entries(phases)) {
