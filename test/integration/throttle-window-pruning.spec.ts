@@ -48,4 +48,21 @@ describe('pruning settled throttle windows', () => {
     );
     expect(left.map((w) => w.key)).toEqual(['digested a moment ago', 'still open', 'still owes a digest']);
   });
+
+  it('deletes more than one batch in a run', async () => {
+    await db.db.rows(
+      `INSERT INTO throttle_windows (webhook_id, account_id, event_type, key, window_start, window_end,
+         event_limit, events_seen, digest_event_id)
+       SELECT w.id, w.account_id, 'user.login', 'old ' || i, now() - interval '3 hours', now() - interval '2 hours',
+         2, 5, hookpost_uuid_v7()
+       FROM webhooks w, generate_series(1, 5001) AS i WHERE w.id = $1`,
+      [webhookId],
+    );
+    expect(await new ThrottleWindowsRepository(db.db).pruneSettled()).toBeGreaterThanOrEqual(5001);
+    const [{ n }] = await db.db.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM throttle_windows WHERE webhook_id = $1 AND key LIKE 'old %'`,
+      [webhookId],
+    );
+    expect(n).toBe(0);
+  });
 });

@@ -29,10 +29,17 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
     this.task.start(HOUSEKEEPING_EVERY_MS, FIRST_HOUSEKEEPING_MS);
   }
 
+  /** Each chore on its own: one that fails (and is logged) does not keep the other from running. */
   async run(): Promise<void> {
-    await compactRollups(this.db);
-    const pruned = await this.windows.pruneSettled();
-    if (pruned > 0) this.logger.log({ count: pruned }, 'pruned settled throttle windows');
+    await this.chore('rollup compaction', () => compactRollups(this.db));
+    await this.chore('throttle window pruning', async () => {
+      const pruned = await this.windows.pruneSettled();
+      if (pruned > 0) this.logger.log({ count: pruned }, 'pruned settled throttle windows');
+    });
+  }
+
+  private async chore(what: string, work: () => Promise<void>): Promise<void> {
+    await work().catch((err) => this.logger.warn({ err: String(err) }, `${what} failed`));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -11,6 +11,10 @@ const WINDOW_COLUMNS = `webhook_id, account_id, event_type, key, window_start, w
  */
 const SETTLED_GRACE_SECONDS = 3600;
 const PRUNE_BATCH = 5000;
+/** Batches per run at most: each rereads the table's start, so a long-neglected table drains over runs. */
+const PRUNE_BATCHES = 20;
+const SETTLED = `window_end < now() - make_interval(secs => $1)
+  AND (digest_event_id IS NOT NULL OR events_seen <= event_limit)`;
 
 export interface WindowId {
   webhook_id: string;
@@ -79,21 +83,20 @@ export class ThrottleWindowsRepository {
    */
   async pruneSettled(): Promise<number> {
     let pruned = 0;
-    for (;;) {
+    for (let batch = 0; batch < PRUNE_BATCHES; batch++) {
+      // The condition is repeated outside: a row changed since the inner read is tested again.
       const rows = await this.db.rows<{ n: number }>(
         `WITH gone AS (
-           DELETE FROM throttle_windows WHERE ctid = ANY(ARRAY(
-             SELECT ctid FROM throttle_windows
-             WHERE window_end < now() - make_interval(secs => $1)
-               AND (digest_event_id IS NOT NULL OR events_seen <= event_limit)
-             LIMIT $2))
+           DELETE FROM throttle_windows
+           WHERE ctid = ANY(ARRAY(SELECT ctid FROM throttle_windows WHERE ${SETTLED} LIMIT $2)) AND ${SETTLED}
            RETURNING 1
          )
          SELECT count(*)::int AS n FROM gone`,
         [SETTLED_GRACE_SECONDS, PRUNE_BATCH],
       );
       pruned += rows[0].n;
-      if (rows[0].n < PRUNE_BATCH) return pruned;
+      if (rows[0].n < PRUNE_BATCH) break;
     }
+    return pruned;
   }
 }
