@@ -1,7 +1,7 @@
 'use strict';
 // Hookpost benchmark: `npm run bench [-- --smoke | --events N --webhooks M --rate R --duration S
 //   --warmup S --ceiling-seconds S --backlog N --baseline-deliveries N
-//   --only ceiling,drain,sustained,retry,isolation,backlog,baseline --cpu-prof]`.
+//   --only ceiling,drain,baseline,sustained,retry,isolation,backlog --cpu-prof]`.
 // Progress goes to stderr, the results table to stdout, JSON to bench/results/<timestamp>.json.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -19,7 +19,7 @@ const DB_NAME = 'hookpost_bench';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const ADMIN_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
-const PHASES = ['ceiling', 'drain', 'sustained', 'retry', 'isolation', 'backlog', 'baseline'];
+const PHASES = ['ceiling', 'drain', 'baseline', 'sustained', 'retry', 'isolation', 'backlog'];
 const BASELINE_QUEUE = 'bench-baseline';
 const BASELINE_CONCURRENCY = 100;
 const TYPES = {
@@ -803,6 +803,22 @@ function report() {
           : '- (the straightforward pipeline did not finish)',
       ]);
   }
+  if (P.baseline) {
+    const b = P.baseline;
+    const per1k = b.cpu_s_per_1k_deliveries;
+    rows.push([
+      `straightforward pipeline (${b.deliveries} deliveries, one job each, concurrency ${b.concurrency})`,
+      null,
+    ]);
+    rows.push([
+      'deliveries/s',
+      `${L.fmt(b.deliveries_per_s, 0)} (${L.fmt(b.seconds, 1)} s)${b.all_delivered ? '' : ' INCOMPLETE'}`,
+    ]);
+    rows.push([
+      'CPU-s per 1,000: worker | postgres | redis | receiver',
+      ['baseline_worker', 'postgres', 'redis', 'receiver'].map((k) => L.fmt(per1k[k], 3)).join(' | '),
+    ]);
+  }
   if (P.sustained) {
     const s = P.sustained;
     rows.push([
@@ -865,22 +881,6 @@ function report() {
       `${mib(b.worker_rss_at_start_bytes)} / ${mib(b.worker_rss_max_bytes)} / ${mib(b.worker_rss_at_end_bytes)}`,
     ]);
     rows.push(['deliveries/s (publish + drain)', L.fmt(b.deliveries_done / b.drain_seconds, 0)]);
-  }
-  if (P.baseline) {
-    const b = P.baseline;
-    const per1k = b.cpu_s_per_1k_deliveries;
-    rows.push([
-      `straightforward pipeline (${b.deliveries} deliveries, one job each, concurrency ${b.concurrency})`,
-      null,
-    ]);
-    rows.push([
-      'deliveries/s',
-      `${L.fmt(b.deliveries_per_s, 0)} (${L.fmt(b.seconds, 1)} s)${b.all_delivered ? '' : ' INCOMPLETE'}`,
-    ]);
-    rows.push([
-      'CPU-s per 1,000: worker | postgres | redis | receiver',
-      ['baseline_worker', 'postgres', 'redis', 'receiver'].map((k) => L.fmt(per1k[k], 3)).join(' | '),
-    ]);
   }
   const procs = ['api', 'worker', 'receiver', 'postgres', 'redis', 'bench_client'];
   const cpuPhases = ['drain', 'sustained', 'retry', 'isolation', 'backlog'].filter((p) => P[p]);
@@ -1035,11 +1035,12 @@ async function main() {
 
     const phases = {
       drain: phaseDrain,
+      // Right after the drain, on the same database and server state, so the two rates compare.
+      baseline: phaseBaseline,
       sustained: phaseSustained,
       retry: phaseRetry,
       isolation: phaseIsolation,
       backlog: phaseBacklog,
-      baseline: phaseBaseline,
     };
     let first = true;
     for (const [name, run] of Object.entries(phases)) {
