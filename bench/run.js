@@ -256,21 +256,29 @@ async function pendingCount(eventType) {
   return rows[0].n;
 }
 
-/** Polls until no delivery of the type is pending and `expected` are final, bounded by maxMs. */
-async function waitDelivered(eventType, expected, maxMs, label) {
+/**
+ * Polls `countPending` until it answers 0, `giveUp(pending)` says there is no point waiting on, or maxMs
+ * has passed; answers when it stopped.
+ */
+async function waitNonePending(countPending, maxMs, label, giveUp = async () => false) {
   const start = performance.now();
   let lastLog = performance.now();
-  let pending = await pendingCount(eventType);
-  while (pending > 0 && performance.now() - start < maxMs) {
+  let pending = await countPending();
+  while (pending > 0 && performance.now() - start < maxMs && !(await giveUp(pending))) {
     // Long queues are polled less often: the end is what needs a fine clock.
     await L.sleep(pending > 2000 ? 250 : 50);
-    pending = await pendingCount(eventType);
+    pending = await countPending();
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
-      L.log(`${label}: pending ${pending} / ${expected}`);
+      L.log(`${label}: pending ${pending}`);
     }
   }
-  const at = performance.now();
+  return performance.now();
+}
+
+/** Polls until no delivery of the type is pending and `expected` are final, bounded by maxMs. */
+async function waitDelivered(eventType, expected, maxMs, label) {
+  const at = await waitNonePending(() => pendingCount(eventType), maxMs, `${label} (of ${expected})`);
   const c = await statusCounts(eventType);
   return { counts: c, done: c.success + c.failed >= expected, at };
 }
@@ -668,20 +676,16 @@ async function phaseBaseline() {
     const cpu0 = L.cpuSnapshot(procs, await pgPids());
     const start = performance.now();
     await queue.resume();
-    const deadline = start + Math.min(600000, 60000 + N * 20);
     const pendingLeft = async () =>
       (await db.query(`SELECT count(*)::int AS n FROM baseline_deliveries WHERE status = 'pending'`)).rows[0]
         .n;
-    const running = () => child.exitCode === null && child.signalCode === null;
-    // A job that threw leaves its row pending and nothing in the queue: stop waiting for it then.
-    const queueEmpty = async () => (await queue.getWaitingCount()) + (await queue.getActiveCount()) === 0;
-    let pending = await pendingLeft();
-    while (pending > 0 && running() && performance.now() < deadline) {
-      await L.sleep(pending > 2000 ? 250 : 50);
-      pending = await pendingLeft();
-      if (pending > 0 && pending < 100 && (await queueEmpty())) break;
-    }
-    const seconds = (performance.now() - start) / 1000;
+    // The worker died, or a job that threw left its row pending and nothing in the queue.
+    const pointless = async (pending) =>
+      child.exitCode !== null ||
+      child.signalCode !== null ||
+      (pending < 100 && (await queue.getWaitingCount()) + (await queue.getActiveCount()) === 0);
+    const end = await waitNonePending(pendingLeft, Math.min(600000, 60000 + N * 20), 'baseline', pointless);
+    const seconds = (end - start) / 1000;
     const cpu = L.cpuDelta(cpu0, L.cpuSnapshot(procs, await pgPids()));
     const { rows } = await db.query(
       `SELECT count(*) FILTER (WHERE status = 'success')::int AS ok FROM baseline_deliveries`,

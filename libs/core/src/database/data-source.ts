@@ -42,9 +42,10 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       max: opts.poolSize ?? 20,
       application_name: opts.applicationName ?? 'hookpost',
       // Connections are replaced every few seconds so that the plans Postgres caches for prepared
-      // statements (`Db.prepared`) follow the tables' growth: a plan made while a table was nearly
-      // empty (a fresh install, before any ANALYZE) scans all pending deliveries for each claim and
-      // stays cached for the connection's life. Planning every call instead cost more than parsing.
+      // statements (`Db.prepared`) follow the tables' growth: a plan made while a table had a few pages
+      // (a fresh install, before any ANALYZE) reads it whole for each claim and record, and would stay
+      // cached for the connection's life (with 300 s, 0.94 instead of 0.59 Postgres CPU-ms a delivery).
+      // Planning every call instead cost more than parsing.
       maxLifetimeSeconds: PLAN_LIFETIME_SECONDS,
     },
   });
