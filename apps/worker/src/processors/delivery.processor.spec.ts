@@ -30,7 +30,7 @@ describe('DeliveryProcessor retry scheduling', () => {
       { attemptFinished: jest.fn() } as unknown as OpsAlerter,
       {} as Redis,
     );
-    const job = { data: { deliveryId: 'd1', webhookId: 'w1', attempt: 1 } } as Job<DeliveryJob>;
+    const job = { data: { deliveryIds: ['d1'], webhookId: 'w1', attempt: 1 } } as Job<DeliveryJob>;
 
     await processor.process(job);
 

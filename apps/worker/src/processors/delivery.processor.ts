@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Semaphore } from 'async-mutex';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { AppConfig } from '@hookpost/core/config/app-config';
 import { AttemptRunner } from '@hookpost/core/attempts/attempt-runner';
@@ -6,7 +7,7 @@ import { REDIS } from '@hookpost/core/core.module';
 import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
 import { OpsAlerter } from '@hookpost/core/ops/ops-alerter';
 import { toPublicId } from '@hookpost/core/ids/ids';
-import { DeliveryJob, QueueName } from '@hookpost/core/queue/queue-names';
+import { DeliveryJob, deliveryIdsOf, QueueName } from '@hookpost/core/queue/queue-names';
 import { createRedis } from '@hookpost/core/queue/redis';
 import { Redis } from 'ioredis';
 import { Busy, EndpointSlots, Slot } from './endpoint-slots';
@@ -19,12 +20,22 @@ import { Busy, EndpointSlots, Slot } from './endpoint-slots';
  */
 const SLOT_WAIT_MS = 5_000;
 
-/** Thin: takes a job, respects the endpoint cap, runs the attempt, schedules the retry the policy asks for. */
+/** Jitter, so deliveries put back together do not all come back together. */
+function withJitter(retryInMs: number): number {
+  return Math.round(retryInMs * (1 + Math.random() / 2));
+}
+
+/** Thin: takes a job, respects the caps, runs its attempts, schedules the retries the policy asks for. */
 @Injectable()
 export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryProcessor.name);
   private worker?: Worker<DeliveryJob>;
   private readonly slots: EndpointSlots;
+  /**
+   * Attempts in flight in this process, at most WORKER_CONCURRENCY: BullMQ's concurrency counts jobs,
+   * and a job may hold several deliveries.
+   */
+  private readonly permits: Semaphore;
 
   constructor(
     private readonly config: AppConfig,
@@ -41,6 +52,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       Date.now,
       config.WORKER_CONCURRENCY,
     );
+    this.permits = new Semaphore(config.WORKER_CONCURRENCY);
   }
 
   onApplicationBootstrap(): void {
@@ -53,50 +65,82 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     this.worker.on('error', (err) => this.logger.error({ err: String(err) }, 'worker error'));
   }
 
+  /**
+   * A job of one delivery is put back whole when its endpoint has no slot. A job of several (first
+   * attempts created together) runs them side by side, each as far as a job of its own would go; those
+   * its endpoint refuses go back as jobs of their own. An error in one fails the job once the others
+   * are done: BullMQ runs it again, and what is done already finds nothing to claim.
+   */
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
-    const { deliveryId, webhookId, attempt } = job.data;
-    // A job its endpoint would refuse anyway goes back before it costs a claim.
-    const entry = this.slots.enter(webhookId);
-    if ('retryInMs' in entry) return this.putBack(job, entry.retryInMs, token);
-    let slot: Slot | undefined;
-    let busy: Busy | undefined;
+    const { webhookId, attempt } = job.data;
+    const ids = deliveryIdsOf(job.data);
+    if (ids.length === 1) {
+      const busy = await this.attempt(ids[0], webhookId, attempt);
+      if (busy) await this.putBack(job, busy.retryInMs, token);
+      return;
+    }
+    const settled = await Promise.allSettled(ids.map((id) => this.attempt(id, webhookId, attempt)));
+    const retryInMs = new Map<string, number>();
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled' && s.value) retryInMs.set(ids[i], s.value.retryInMs);
+    });
+    await this.queue.enqueue(
+      [...retryInMs.keys()].map((deliveryId) => ({ deliveryId, webhookId, attempt })),
+      (ref) => withJitter(retryInMs.get(ref.deliveryId) ?? 0),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** One attempt of one delivery, or Busy when its endpoint would not take it now (nothing was sent). */
+  private async attempt(deliveryId: string, webhookId: string, attempt: number): Promise<Busy | undefined> {
+    const [, releasePermit] = await this.permits.acquire();
     try {
-      // The slot is taken once the claim is held and given back once the exchange is over: it covers
-      // the HTTP exchange only, so an endpoint's throughput is not capped by Postgres round trips.
-      const outcome = await this.runner.run(deliveryId, attempt, {
-        beforeSend: async () => {
-          const got = await entry.acquire(SLOT_WAIT_MS);
-          if ('retryInMs' in got) busy = got;
-          else slot = got;
-          return slot !== undefined;
-        },
-        afterSend: () => slot?.release(),
-      });
-      if (outcome === 'deferred') return this.putBack(job, busy?.retryInMs ?? 0, token);
-      if (!outcome) return;
-      if (outcome.decision.kind === 'retry' && outcome.nextAttemptAt) {
-        // Due at the time the record holds (the policy's delay from the attempt's end), however long
-        // the record took to join its batch.
-        const delayMs = outcome.nextAttemptAt.getTime() - Date.now();
-        await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], delayMs);
+      // A delivery its endpoint would refuse anyway goes back before it costs a claim.
+      const entry = this.slots.enter(webhookId);
+      if ('retryInMs' in entry) return entry;
+      let slot: Slot | undefined;
+      let busy: Busy | undefined;
+      try {
+        // The slot is taken once the claim is held and given back once the exchange is over: it covers
+        // the HTTP exchange only, so an endpoint's throughput is not capped by Postgres round trips.
+        const outcome = await this.runner.run(deliveryId, attempt, {
+          beforeSend: async () => {
+            const got = await entry.acquire(SLOT_WAIT_MS);
+            if ('retryInMs' in got) busy = got;
+            else slot = got;
+            return slot !== undefined;
+          },
+          afterSend: () => slot?.release(),
+        });
+        if (outcome === 'deferred') return busy ?? { retryInMs: 0 };
+        if (!outcome) return undefined;
+        if (outcome.decision.kind === 'retry' && outcome.nextAttemptAt) {
+          // Due at the time the record holds (the policy's delay from the attempt's end), however long
+          // the record took to join its batch.
+          const delayMs = outcome.nextAttemptAt.getTime() - Date.now();
+          await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], delayMs);
+        }
+        this.ops.attemptFinished({
+          webhookId: toPublicId('webhook', webhookId),
+          deliveryId: toPublicId('del', deliveryId),
+          eventType: outcome.delivery.event_type,
+          ok: outcome.decision.kind === 'success',
+          exhausted: outcome.decision.kind === 'fail',
+          statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
+        });
+        return undefined;
+      } finally {
+        entry.leave();
+        slot?.release();
       }
-      this.ops.attemptFinished({
-        webhookId: toPublicId('webhook', webhookId),
-        deliveryId: toPublicId('del', deliveryId),
-        eventType: outcome.delivery.event_type,
-        ok: outcome.decision.kind === 'success',
-        exhausted: outcome.decision.kind === 'fail',
-        statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
-      });
     } finally {
-      entry.leave();
-      slot?.release();
+      releasePermit();
     }
   }
 
   private async putBack(job: Job<DeliveryJob>, retryInMs: number, token?: string): Promise<never> {
-    // Jitter, so the jobs put back together do not all come back together.
-    await job.moveToDelayed(Date.now() + Math.round(retryInMs * (1 + Math.random() / 2)), token);
+    await job.moveToDelayed(Date.now() + withJitter(retryInMs), token);
     throw new DelayedError();
   }
 

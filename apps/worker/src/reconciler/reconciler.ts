@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '@hookpost/core/config/app-config';
 import { DeliveriesRepository } from '@hookpost/core/deliveries/deliveries.repository';
 import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
-import { DeliveryJob } from '@hookpost/core/queue/queue-names';
+import { AttemptRef } from '@hookpost/core/queue/queue-names';
 import { PeriodicTask } from './periodic-task';
 
 const BATCH = 1000;
@@ -10,7 +10,9 @@ const BATCH = 1000;
 /**
  * Postgres is the truth, jobs are hints: every sweep re-enqueues pending deliveries whose due time
  * passed without an attempt (lost with Redis, or never enqueued after a crash) and ends attempts whose
- * worker died. Job ids are per attempt, so a sweep that races a live job adds nothing (promise 1).
+ * worker died. Job ids are per attempt, so a sweep that races a live job of one delivery adds nothing
+ * (promise 1). One still queued in a job of several (a long backlog) gets a job of its own: whichever
+ * runs first claims the attempt and the other finds nothing to claim (promise 2).
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,7 +36,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
   async sweep(): Promise<number> {
     const overdue = await this.deliveries.overdue(this.graceMs, BATCH);
-    const jobs: DeliveryJob[] = [];
+    const jobs: AttemptRef[] = [];
     for (const d of overdue) {
       if (d.leased) {
         const exhausted = d.attempts >= d.max_attempts;

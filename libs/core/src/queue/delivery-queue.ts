@@ -1,7 +1,7 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MicroBatcher } from '../batching/micro-batcher';
-import { DeliveryJob, deliveryJobId, QueueName } from './queue-names';
+import { AttemptRef, DeliveryJob, deliveryJobId, QueueName } from './queue-names';
 
 const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
@@ -11,6 +11,12 @@ const JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 1000 },
 };
 
+/**
+ * First attempts to one webhook per job at most. Bounded so one job's deliveries, started together,
+ * stay a small share of a worker's concurrency, and a job retried after an error repeats little.
+ */
+export const MAX_DELIVERIES_PER_JOB = 50;
+
 export interface DeliveryRef {
   id: string;
   webhook_id: string;
@@ -19,11 +25,10 @@ export interface DeliveryRef {
 /** Enqueues attempts of deliveries. Jobs are hints: Postgres says what is actually due. */
 export class DeliveryQueue {
   readonly queue: Queue<DeliveryJob>;
-  // Ingest enqueues each request's deliveries; requests in flight together share one Redis round trip.
+  // Ingest enqueues each request's deliveries; requests in flight together share one Redis round trip,
+  // and their deliveries to one webhook share a job.
   private readonly firstAttempts = new MicroBatcher(async (batches: DeliveryRef[][]) => {
-    await this.enqueue(
-      batches.flat().map((r) => ({ deliveryId: r.id, webhookId: r.webhook_id, attempt: 1 })),
-    );
+    await this.add(groupByWebhook(batches.flat()).map((job) => ({ job, delayMs: 0 })));
     return batches.map(() => undefined);
   });
 
@@ -31,17 +36,15 @@ export class DeliveryQueue {
     this.queue = new Queue<DeliveryJob>(QueueName.Deliveries, { connection });
   }
 
-  async enqueue(jobs: DeliveryJob[], delayMs = 0): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(
-      jobs.map((data) => ({
-        name: 'deliver',
-        data,
-        opts: {
-          ...JOB_OPTIONS,
-          jobId: deliveryJobId(data.deliveryId, data.attempt),
-          delay: Math.max(0, delayMs),
-        },
+  /**
+   * One job per attempt, due in `delayMs` (a function gives each its own). Job ids are per attempt,
+   * so an attempt already queued is not queued twice.
+   */
+  async enqueue(refs: AttemptRef[], delayMs: number | ((ref: AttemptRef) => number) = 0): Promise<void> {
+    await this.add(
+      refs.map((r) => ({
+        job: { deliveryIds: [r.deliveryId], webhookId: r.webhookId, attempt: r.attempt },
+        delayMs: typeof delayMs === 'number' ? delayMs : delayMs(r),
       })),
     );
   }
@@ -50,7 +53,38 @@ export class DeliveryQueue {
     if (refs.length > 0) await this.firstAttempts.call(refs);
   }
 
+  private async add(jobs: { job: DeliveryJob; delayMs: number }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map(({ job, delayMs }) => ({
+        name: 'deliver',
+        data: job,
+        opts: {
+          ...JOB_OPTIONS,
+          jobId: deliveryJobId(job.deliveryIds, job.attempt),
+          delay: Math.max(0, delayMs),
+        },
+      })),
+    );
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }
+}
+
+/** First-attempt jobs, one per webhook (split at MAX_DELIVERIES_PER_JOB), in the order given. */
+export function groupByWebhook(refs: DeliveryRef[]): DeliveryJob[] {
+  const byWebhook = new Map<string, string[]>();
+  for (const r of refs) {
+    const ids = byWebhook.get(r.webhook_id);
+    if (ids) ids.push(r.id);
+    else byWebhook.set(r.webhook_id, [r.id]);
+  }
+  const jobs: DeliveryJob[] = [];
+  for (const [webhookId, ids] of byWebhook) {
+    for (let i = 0; i < ids.length; i += MAX_DELIVERIES_PER_JOB)
+      jobs.push({ deliveryIds: ids.slice(i, i + MAX_DELIVERIES_PER_JOB), webhookId, attempt: 1 });
+  }
+  return jobs;
 }
