@@ -1,6 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { fromPublicId } from '@hookpost/core/ids/ids';
+import { DeliveryQueue } from '@hookpost/core/queue/delivery-queue';
+import { createRedis } from '@hookpost/core/queue/redis';
 import { TEST_REDIS_URL } from '../support/env';
 import { eventually } from '../support/eventually';
 import { client, startApi, startWorker, TestApi, TestDb } from '../support/platform';
@@ -125,6 +127,26 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     );
   };
 
+  /** Events with a pending delivery each, committed straight to Postgres and enqueued nowhere. */
+  const insertPending = async (accountId: string, hook: Hook, n: number): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const rows = await db.db.rows<{ id: string }>(
+        `WITH ev AS (
+           INSERT INTO events (id, account_id, type, project_id, data, idempotency_key, delivery_count)
+           VALUES (hookpost_uuid_v7(), $1, 'user.login', NULL, $3::json, NULL, 1)
+           RETURNING id, created_at
+         )
+         INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at)
+         SELECT hookpost_uuid_v7(), $1, $2, ev.id, 'user.login', now(), now() FROM ev
+         RETURNING id`,
+        [accountId, hook.id, JSON.stringify({ i })],
+      );
+      ids.push(rows[0].id);
+    }
+    return ids;
+  };
+
   describe('1. nothing lost', () => {
     it('(a) a worker SIGKILLed mid-attempt: the lease expires and a new worker delivers; the history shows the interrupted attempt', async () => {
       const receiver = await newReceiver();
@@ -172,21 +194,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
       const receiver = await newReceiver();
       const { http, accountId } = await account();
       const hook = await createHook(http, `${receiver.url}/hook`);
-      const inserted: string[] = [];
-      for (let i = 0; i < 5; i++) {
-        const rows = await db.db.rows<{ id: string }>(
-          `WITH ev AS (
-             INSERT INTO events (id, account_id, type, project_id, data, idempotency_key, delivery_count)
-             VALUES (hookpost_uuid_v7(), $1, 'user.login', NULL, $3::json, NULL, 1)
-             RETURNING id, created_at
-           )
-           INSERT INTO deliveries (id, account_id, webhook_id, event_id, event_type, next_attempt_at, created_at)
-           SELECT hookpost_uuid_v7(), $1, $2, ev.id, 'user.login', now(), now() FROM ev
-           RETURNING id`,
-          [accountId, hook.id, JSON.stringify({ i })],
-        );
-        inserted.push(rows[0].id);
-      }
+      const inserted = await insertPending(accountId, hook, 5);
 
       await newWorker();
       await allSucceeded(hook, 5, 'the never-enqueued deliveries to succeed', 15_000);
@@ -312,7 +320,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
    * WORKER_ENDPOINT_CONCURRENCY=5 and WORKER_CONCURRENCY=50 (so without the per-endpoint cap the hanging
    * deliveries alone would fill every worker slot for 3 s).
    */
-  const hangingEndpointScenario = async () => {
+  const hangingEndpointScenario = async ({ slowAsOneJob = false } = {}) => {
     const slow = await newReceiver();
     slow.responder = () => ({ hang: true });
     const fast = await newReceiver();
@@ -327,7 +335,17 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
       await newWorker({ WORKER_ENDPOINT_CONCURRENCY: '5', WORKER_CONCURRENCY: '50' });
       // The slow endpoint's whole backlog first (enough to fill every worker slot were there no
       // per-endpoint cap), then, while its first attempts hang, the healthy webhook's 100.
-      await publish(slowAccount.http, 50, 10);
+      if (slowAsOneJob) {
+        // First attempts created together share a job: all 50 in one, run side by side.
+        const ids = await insertPending(slowAccount.accountId, slowHook, 50);
+        const redis = createRedis(TEST_REDIS_URL, 'test-enqueue');
+        const queue = new DeliveryQueue(redis);
+        await queue.enqueueFirstAttempts(ids.map((id) => ({ id, webhook_id: slowHook.id })));
+        await queue.close();
+        redis.disconnect();
+      } else {
+        await publish(slowAccount.http, 50, 10);
+      }
       await eventually(() => slow.requests.length >= 5, { what: 'the slow endpoint to hold its slots' });
       const hangStarted = Math.min(...slow.requests.map((r) => r.receivedAt));
       const published = await publish(fastAccount.http, 100, 10);
@@ -366,6 +384,12 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     expect(Math.max(...latencies)).toBeLessThan(3000);
   }, 60_000);
 
+  it('4. a job holding 50 deliveries to the hanging endpoint does not stall another webhook either', async () => {
+    const { slow, latencies, hangStarted } = await hangingEndpointScenario({ slowAsOneJob: true });
+    expect(slow.requests.filter((r) => r.receivedAt < hangStarted + 2500).length).toBeLessThanOrEqual(5);
+    expect(Math.max(...latencies)).toBeLessThan(3000);
+  }, 60_000);
+
   it('graceful shutdown: SIGTERM lets the attempt in flight finish, the worker exits 0, the delivery is not lost', async () => {
     const receiver = await newReceiver();
     receiver.responder = () => ({ status: 200, body: 'OK', delayMs: 1000 });
@@ -386,5 +410,41 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     if ((await statusCounts(hook)).success !== 1) await newWorker();
     await allSucceeded(hook, 1, 'the delivery in flight at SIGTERM', 30_000);
     expect(receiver.requests.length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('graceful shutdown with a job of 50 deliveries: those in flight finish, the rest are never attempted, none is lost', async () => {
+    const receiver = await newReceiver();
+    receiver.responder = () => ({ status: 200, body: 'OK', delayMs: 1000 });
+    const { http, accountId } = await account();
+    // One attempt only: an attempt recorded without a request would end its delivery failed.
+    const hook = await createHook(http, `${receiver.url}/hook`, {
+      timeout: 5,
+      retry_policy: { max_attempts: 1 },
+    });
+    const child = spawnWorker({ WORKER_CONCURRENCY: '5' });
+    const ids = await insertPending(accountId, hook, 50);
+    const redis = createRedis(TEST_REDIS_URL, 'test-enqueue');
+    const queue = new DeliveryQueue(redis);
+    await queue.enqueueFirstAttempts(ids.map((id) => ({ id, webhook_id: hook.id })));
+    await queue.close();
+    redis.disconnect();
+    await eventually(() => receiver.requests.length >= 5, {
+      timeoutMs: 20_000,
+      what: `the child worker's first five attempts\n${child.output}`,
+    });
+
+    const exit = await child.signal('SIGTERM', 10_000);
+    expect({ exit, output: child.output }).toEqual({ exit: { code: 0, signal: null }, output: child.output });
+    // Every attempt recorded is one the receiver saw.
+    const recorded = await db.db.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.webhook_id = $1`,
+      [hook.id],
+    );
+    expect(recorded[0].n).toBe(receiver.requests.length);
+    expect((await statusCounts(hook)).failed).toBeUndefined();
+
+    await newWorker();
+    await allSucceeded(hook, 50, 'the rest of the job after the restart', 30_000);
+    expect(byDelivery(receiver.requests).size).toBe(50);
   }, 60_000);
 });

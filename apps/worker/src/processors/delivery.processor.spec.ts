@@ -7,6 +7,7 @@ import type { AttemptRef, DeliveryJob } from '@hookpost/core/queue/queue-names';
 import type { Redis } from 'ioredis';
 import { CROWDED_RETRY_MS } from './endpoint-slots';
 import { DeliveryProcessor } from './delivery.processor';
+import { eventually } from '../../../../test/support/eventually';
 
 type Run = AttemptRunner['run'];
 
@@ -92,7 +93,7 @@ describe('DeliveryProcessor jobs of several deliveries', () => {
     expect(attempted.sort()).toEqual([...ids(8), 'e1', 'e2'].sort());
   });
 
-  it('sends back, each as a job of its own, the deliveries its endpoint has no place for; attempts the rest', async () => {
+  it('sends back at once, each as a job of its own, the deliveries its endpoint has no place for; attempts the rest', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     const attempted: string[] = [];
@@ -110,21 +111,52 @@ describe('DeliveryProcessor jobs of several deliveries', () => {
     );
 
     const done = processor.process(jobOf(ids(8)));
-    await new Promise((r) => setImmediate(r));
+    // Sent back while the others still wait, not when the job ends.
+    await eventually(() => enqueue.mock.calls.length === 2);
     open();
     await done;
 
     expect(attempted).toEqual(ids(6));
-    expect(enqueue).toHaveBeenCalledTimes(1);
-    const [refs, delayOf] = enqueue.mock.calls[0] as [AttemptRef[], (r: AttemptRef) => number];
-    expect(refs).toEqual([
-      { deliveryId: 'd7', webhookId: 'w1', attempt: 1 },
-      { deliveryId: 'd8', webhookId: 'w1', attempt: 1 },
+    const sentBack = enqueue.mock.calls as [AttemptRef[], number][];
+    expect(sentBack.map(([refs]) => refs)).toEqual([
+      [{ deliveryId: 'd7', webhookId: 'w1', attempt: 1 }],
+      [{ deliveryId: 'd8', webhookId: 'w1', attempt: 1 }],
     ]);
-    for (const r of refs) {
-      expect(delayOf(r)).toBeGreaterThanOrEqual(CROWDED_RETRY_MS);
-      expect(delayOf(r)).toBeLessThanOrEqual(CROWDED_RETRY_MS * 1.5);
+    for (const [, delayMs] of sentBack) {
+      expect(delayMs).toBeGreaterThanOrEqual(CROWDED_RETRY_MS);
+      expect(delayMs).toBeLessThanOrEqual(CROWDED_RETRY_MS * 1.5);
     }
+  });
+
+  it('stopping, finishes the attempts in flight and sends back the deliveries not started yet', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const attempted: string[] = [];
+    const { processor, enqueue } = processorWith(
+      async (deliveryId) => {
+        attempted.push(deliveryId);
+        await gate;
+        return succeeded();
+      },
+      { worker: 1, endpoint: 20 },
+    );
+
+    const done = processor.process(jobOf(ids(3)));
+    await eventually(() => attempted.length === 1);
+    await processor.beforeApplicationShutdown();
+    open();
+    await done;
+
+    expect(attempted).toEqual(['d1']);
+    expect(
+      (enqueue.mock.calls as [AttemptRef[], number][]).map(([refs, delayMs]) => [
+        refs[0].deliveryId,
+        delayMs,
+      ]),
+    ).toEqual([
+      ['d2', 0],
+      ['d3', 0],
+    ]);
   });
 
   it('fails the job after its other deliveries are done when one attempt throws, so BullMQ runs it again', async () => {

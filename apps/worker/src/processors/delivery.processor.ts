@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Semaphore } from 'async-mutex';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { AppConfig } from '@hookpost/core/config/app-config';
@@ -27,7 +33,7 @@ function withJitter(retryInMs: number): number {
 
 /** Thin: takes a job, respects the caps, runs its attempts, schedules the retries the policy asks for. */
 @Injectable()
-export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryProcessor.name);
   private worker?: Worker<DeliveryJob>;
   private readonly slots: EndpointSlots;
@@ -36,6 +42,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
    * and a job may hold several deliveries.
    */
   private readonly permits: Semaphore;
+  private closing = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -59,7 +66,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     this.worker = new Worker<DeliveryJob>(QueueName.Deliveries, (job, token) => this.process(job, token), {
       connection: createRedis(this.config.REDIS_URL, 'worker-consumer'),
       concurrency: this.config.WORKER_CONCURRENCY,
-      // Deliveries are bounded by their webhook's timeout (<= 120 s); the lock must outlast one attempt.
+      // BullMQ renews the lock every half of this while the job runs (a job of several deliveries may
+      // take longer than one attempt); a worker that died leaves it to expire, then to be run again.
       lockDuration: 150_000,
     });
     this.worker.on('error', (err) => this.logger.error({ err: String(err) }, 'worker error'));
@@ -67,9 +75,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * A job of one delivery is put back whole when its endpoint has no slot. A job of several (first
-   * attempts created together) runs them side by side, each as far as a job of its own would go; those
-   * its endpoint refuses go back as jobs of their own. An error in one fails the job once the others
-   * are done: BullMQ runs it again, and what is done already finds nothing to claim.
+   * attempts created together) runs them side by side, each as far as a job of its own would go; one
+   * its endpoint refuses goes back at once as a job of its own. An error in one fails the job once the
+   * others are done: BullMQ runs it again, and what is done already finds nothing to claim.
    */
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { webhookId, attempt } = job.data;
@@ -79,23 +87,28 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       if (busy) await this.putBack(job, busy.retryInMs, token);
       return;
     }
-    const settled = await Promise.allSettled(ids.map((id) => this.attempt(id, webhookId, attempt)));
-    const retryInMs = new Map<string, number>();
-    settled.forEach((s, i) => {
-      if (s.status === 'fulfilled' && s.value) retryInMs.set(ids[i], s.value.retryInMs);
-    });
-    await this.queue.enqueue(
-      [...retryInMs.keys()].map((deliveryId) => ({ deliveryId, webhookId, attempt })),
-      (ref) => withJitter(retryInMs.get(ref.deliveryId) ?? 0),
+    const settled = await Promise.allSettled(
+      ids.map(async (deliveryId) => {
+        const busy = await this.attempt(deliveryId, webhookId, attempt);
+        if (busy) await this.queue.enqueue([{ deliveryId, webhookId, attempt }], withJitter(busy.retryInMs));
+      }),
     );
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    if (errors.length > 1) {
+      this.logger.warn(
+        { job: job.id, errors: errors.map(String) },
+        'attempts of one job failed; it runs again',
+      );
+    }
+    if (errors.length > 0) throw errors[0];
   }
 
   /** One attempt of one delivery, or Busy when its endpoint would not take it now (nothing was sent). */
   private async attempt(deliveryId: string, webhookId: string, attempt: number): Promise<Busy | undefined> {
     const [, releasePermit] = await this.permits.acquire();
     try {
+      // Stopping: a delivery not started yet goes back to the queue rather than extend the drain.
+      if (this.closing) return { retryInMs: 0 };
       // A delivery its endpoint would refuse anyway goes back before it costs a claim.
       const entry = this.slots.enter(webhookId);
       if ('retryInMs' in entry) return entry;
@@ -144,8 +157,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     throw new DelayedError();
   }
 
-  /** Stops taking jobs and lets the attempts in flight finish (each is bounded by its timeout). */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops taking jobs and lets the attempts in flight finish (each is bounded by its timeout); those of
+   * a job not started yet go back to the queue. Before the shutdown hooks, which close the HTTP sender
+   * and the queue that these attempts still use.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     if (!this.worker) return;
     const connection = await this.worker.client.catch(() => null);
     await this.worker.close();
