@@ -336,7 +336,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
       // The slow endpoint's whole backlog first (enough to fill every worker slot were there no
       // per-endpoint cap), then, while its first attempts hang, the healthy webhook's 100.
       if (slowAsOneJob) {
-        // First attempts created together share a job: all 50 in one, run side by side.
+        // First attempts created together share jobs (of MAX_DELIVERIES_PER_JOB), run side by side.
         const ids = await insertPending(slowAccount.accountId, slowHook, 50);
         const redis = createRedis(TEST_REDIS_URL, 'test-enqueue');
         const queue = new DeliveryQueue(redis);
@@ -384,7 +384,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     expect(Math.max(...latencies)).toBeLessThan(3000);
   }, 60_000);
 
-  it('4. a job holding 50 deliveries to the hanging endpoint does not stall another webhook either', async () => {
+  it('4. jobs of several deliveries each to the hanging endpoint do not stall another webhook either', async () => {
     const { slow, latencies, hangStarted } = await hangingEndpointScenario({ slowAsOneJob: true });
     expect(slow.requests.filter((r) => r.receivedAt < hangStarted + 2500).length).toBeLessThanOrEqual(5);
     expect(Math.max(...latencies)).toBeLessThan(3000);
@@ -412,7 +412,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     expect(receiver.requests.length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
-  it('graceful shutdown with a job of 50 deliveries: those in flight finish, the rest are never attempted, none is lost', async () => {
+  it('graceful shutdown with jobs of several deliveries: those in flight finish, the rest are never attempted, none is lost', async () => {
     const receiver = await newReceiver();
     receiver.responder = () => ({ status: 200, body: 'OK', delayMs: 1000 });
     const { http, accountId } = await account();
@@ -444,7 +444,7 @@ describe('promises: nothing lost, never in parallel, slow endpoints stay isolate
     expect((await statusCounts(hook)).failed).toBeUndefined();
 
     await newWorker();
-    await allSucceeded(hook, 50, 'the rest of the job after the restart', 30_000);
+    await allSucceeded(hook, 50, 'the rest of the jobs after the restart', 30_000);
     expect(byDelivery(receiver.requests).size).toBe(50);
   }, 60_000);
 });
