@@ -128,7 +128,7 @@ describe('DeliveryProcessor jobs of several deliveries', () => {
     }
   });
 
-  it('stopping, finishes the attempts in flight and sends back the deliveries not started yet', async () => {
+  it('stopping, sends back the deliveries not started yet (the e2e test shows those in flight finish)', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     const attempted: string[] = [];
@@ -157,6 +157,33 @@ describe('DeliveryProcessor jobs of several deliveries', () => {
       ['d2', 0],
       ['d3', 0],
     ]);
+  });
+
+  it('stopping, sends back a claimed delivery still waiting for its endpoint’s slot instead of sending it', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const waiting: string[] = [];
+    const sent: string[] = [];
+    const { processor, enqueue } = processorWith(
+      async (deliveryId, _attempt, opts) => {
+        waiting.push(deliveryId);
+        if (!(await opts!.beforeSend!())) return 'deferred';
+        sent.push(deliveryId);
+        await gate;
+        opts!.afterSend!();
+        return succeeded();
+      },
+      { worker: 10, endpoint: 1 },
+    );
+
+    const done = processor.process(jobOf(ids(2)));
+    await eventually(() => waiting.length === 2 && sent.length === 1);
+    await processor.beforeApplicationShutdown();
+    open();
+    await done;
+
+    expect(sent).toEqual(['d1']);
+    expect(enqueue.mock.calls).toEqual([[[{ deliveryId: 'd2', webhookId: 'w1', attempt: 1 }], 0]]);
   });
 
   it('fails the job after its other deliveries are done when one attempt throws, so BullMQ runs it again', async () => {

@@ -71,6 +71,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       lockDuration: 150_000,
     });
     this.worker.on('error', (err) => this.logger.error({ err: String(err) }, 'worker error'));
+    // BullMQ runs a failed job again (or drops it after its last try, for the reconciler): say why.
+    this.worker.on('failed', (job, err) =>
+      this.logger.warn(
+        { job: job?.id, attemptsMade: job?.attemptsMade, err: String(err) },
+        'delivery job failed',
+      ),
+    );
   }
 
   /**
@@ -94,10 +101,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       }),
     );
     const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    // The first fails the job (and is logged with it); the others would go unsaid.
     if (errors.length > 1) {
       this.logger.warn(
-        { job: job.id, errors: errors.map(String) },
-        'attempts of one job failed; it runs again',
+        { job: job.id, errors: errors.slice(1).map(String) },
+        'further attempts of one job failed',
       );
     }
     if (errors.length > 0) throw errors[0];
@@ -121,6 +129,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
           beforeSend: async () => {
             const got = await entry.acquire(SLOT_WAIT_MS);
             if ('retryInMs' in got) busy = got;
+            // Stopping while it waited: nothing new is sent; the claim is given back and the delivery
+            // goes back to the queue.
+            else if (this.closing) got.release();
             else slot = got;
             return slot !== undefined;
           },

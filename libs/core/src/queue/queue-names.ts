@@ -31,7 +31,9 @@ export function deliveryIdsOf(job: DeliveryJob | { deliveryId: string }): string
 /**
  * One job id per attempt of a delivery: enqueueing the same attempt twice (a retry, the reconciler) is
  * a no-op in BullMQ, and a job for an attempt already made finds nothing to claim. A group is named by
- * its first delivery, its attempt and its size (a delivery is first-attempted in one group only).
+ * its first delivery, its attempt and its size, which is no such guard: a delivery may also be in a job
+ * of its own (the reconciler's, during a long backlog) or in a second group (an enqueue retried request
+ * by request); the claim lets only one of them make the attempt.
  */
 export function deliveryJobId(deliveryIds: string[], attempt: number): string {
   return deliveryIds.length === 1
