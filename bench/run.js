@@ -77,7 +77,6 @@ const opt = {
   workerConcurrency: num(args['worker-concurrency'], 200),
   endpointConcurrency: num(args['endpoint-concurrency'], 20),
   publishConcurrency: num(args['publish-concurrency'], 64),
-
   only: typeof args.only === 'string' ? args.only.split(',').map((s) => s.trim()) : PHASES,
   cpuProf: args['cpu-prof'],
 };
@@ -136,11 +135,7 @@ function killAllSync() {
 
 async function stopChildren() {
   shuttingDown = true;
-  const alive = Object.values(children).filter((c) => c && c.exitCode === null && c.signalCode === null);
-  const exits = alive.map((c) => new Promise((r) => c.once('exit', r)));
-  for (const c of alive) c.kill('SIGTERM');
-  await Promise.race([Promise.all(exits), L.sleep(8000)]);
-  killAllSync();
+  await Promise.all(Object.values(children).map((c) => c && stopChild(c, 8000)));
 }
 
 process.on('exit', () => {
@@ -175,20 +170,30 @@ async function waitHttpOk(url, maxMs, what, child) {
   throw new Error(`${what} not ready after ${maxMs} ms (${lastErr})`);
 }
 
-function startReceiver() {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'receiver.js'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    children.receiver = child;
-    const t = setTimeout(() => reject(new Error('receiver did not start in 10 s')), 10000);
-    child.once('message', (m) => {
-      clearTimeout(t);
-      if (m && m.ready) resolve({ child, port: m.port });
-      else reject(new Error('receiver sent an unexpected first message'));
-    });
-    child.once('exit', (code) => reject(new Error(`receiver exited (${code})`)));
+/** Forks a bench helper and resolves with its first message (it sends one once it is ready). */
+function forkReady(name, script, env, timeoutMs) {
+  const child = fork(path.join(__dirname, script), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
   });
+  children[name] = child;
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(
+      () => reject(new Error(`${name} did not start in ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    child.once('message', (message) => {
+      clearTimeout(t);
+      resolve({ child, message });
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));
+  });
+}
+
+async function startReceiver() {
+  const { child, message } = await forkReady('receiver', 'receiver.js', {}, 10000);
+  if (!message || !message.ready) throw new Error('receiver sent an unexpected first message');
+  return { child, port: message.port };
 }
 
 let rpcSeq = 0;
@@ -733,35 +738,23 @@ async function createBaselineTables(n) {
   await db.query('ANALYZE baseline_deliveries');
 }
 
-function startBaselineWorker() {
-  const child = fork(path.join(__dirname, 'baseline-worker.js'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      BASELINE_DB_URL: DATABASE_URL,
-      BASELINE_REDIS_URL: REDIS_URL,
-      BASELINE_QUEUE,
-      BASELINE_TARGET: `${recvBase}/ok/baseline`,
-      BASELINE_CONCURRENCY: String(BASELINE_CONCURRENCY),
-    },
-  });
-  children.baseline = child;
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('baseline worker did not start in 20 s')), 20000);
-    child.once('message', () => {
-      clearTimeout(t);
-      resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`baseline worker exited (${code})`)));
-  });
+async function startBaselineWorker() {
+  const env = {
+    BASELINE_DB_URL: DATABASE_URL,
+    BASELINE_REDIS_URL: REDIS_URL,
+    BASELINE_QUEUE,
+    BASELINE_TARGET: `${recvBase}/ok/baseline`,
+    BASELINE_CONCURRENCY: String(BASELINE_CONCURRENCY),
+  };
+  return (await forkReady('baseline', 'baseline-worker.js', env, 20000)).child;
 }
 
-/** SIGTERM, then SIGKILL if it has not gone after 5 s; resolves once it has exited. */
-async function stopChild(child) {
+/** SIGTERM, then SIGKILL if it has not gone after `graceMs`; resolves once it has exited. */
+async function stopChild(child, graceMs = 5000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }

@@ -112,54 +112,57 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** One attempt of one delivery, or Busy when its endpoint would not take it now (nothing was sent). */
-  private async attempt(deliveryId: string, webhookId: string, attempt: number): Promise<Busy | undefined> {
-    const [, releasePermit] = await this.permits.acquire();
+  private attempt(deliveryId: string, webhookId: string, attempt: number): Promise<Busy | undefined> {
+    return this.permits.runExclusive(() => this.attemptHoldingPermit(deliveryId, webhookId, attempt));
+  }
+
+  private async attemptHoldingPermit(
+    deliveryId: string,
+    webhookId: string,
+    attempt: number,
+  ): Promise<Busy | undefined> {
+    // Stopping: a delivery not started yet goes back to the queue rather than extend the drain.
+    if (this.closing) return { retryInMs: 0 };
+    // A delivery its endpoint would refuse anyway goes back before it costs a claim.
+    const entry = this.slots.enter(webhookId);
+    if ('retryInMs' in entry) return entry;
+    let slot: Slot | undefined;
+    let busy: Busy | undefined;
     try {
-      // Stopping: a delivery not started yet goes back to the queue rather than extend the drain.
-      if (this.closing) return { retryInMs: 0 };
-      // A delivery its endpoint would refuse anyway goes back before it costs a claim.
-      const entry = this.slots.enter(webhookId);
-      if ('retryInMs' in entry) return entry;
-      let slot: Slot | undefined;
-      let busy: Busy | undefined;
-      try {
-        // The slot is taken once the claim is held and given back once the exchange is over: it covers
-        // the HTTP exchange only, so an endpoint's throughput is not capped by Postgres round trips.
-        const outcome = await this.runner.run(deliveryId, attempt, {
-          beforeSend: async () => {
-            const got = await entry.acquire(SLOT_WAIT_MS);
-            if ('retryInMs' in got) busy = got;
-            // Stopping while it waited: nothing new is sent; the claim is given back and the delivery
-            // goes back to the queue.
-            else if (this.closing) got.release();
-            else slot = got;
-            return slot !== undefined;
-          },
-          afterSend: () => slot?.release(),
-        });
-        if (outcome === 'deferred') return busy ?? { retryInMs: 0 };
-        if (!outcome) return undefined;
-        if (outcome.decision.kind === 'retry' && outcome.nextAttemptAt) {
-          // Due at the time the record holds (the policy's delay from the attempt's end), however long
-          // the record took to join its batch.
-          const delayMs = outcome.nextAttemptAt.getTime() - Date.now();
-          await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], delayMs);
-        }
-        this.ops.attemptFinished({
-          webhookId: toPublicId('webhook', webhookId),
-          deliveryId: toPublicId('del', deliveryId),
-          eventType: outcome.delivery.event_type,
-          ok: outcome.decision.kind === 'success',
-          exhausted: outcome.decision.kind === 'fail',
-          statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
-        });
-        return undefined;
-      } finally {
-        entry.leave();
-        slot?.release();
+      // The slot is taken once the claim is held and given back once the exchange is over: it covers
+      // the HTTP exchange only, so an endpoint's throughput is not capped by Postgres round trips.
+      const outcome = await this.runner.run(deliveryId, attempt, {
+        beforeSend: async () => {
+          const got = await entry.acquire(SLOT_WAIT_MS);
+          if ('retryInMs' in got) busy = got;
+          // Stopping while it waited: nothing new is sent; the claim is given back and the delivery
+          // goes back to the queue.
+          else if (this.closing) got.release();
+          else slot = got;
+          return slot !== undefined;
+        },
+        afterSend: () => slot?.release(),
+      });
+      if (outcome === 'deferred') return busy ?? { retryInMs: 0 };
+      if (!outcome) return undefined;
+      if (outcome.decision.kind === 'retry' && outcome.nextAttemptAt) {
+        // Due at the time the record holds (the policy's delay from the attempt's end), however long
+        // the record took to join its batch.
+        const delayMs = outcome.nextAttemptAt.getTime() - Date.now();
+        await this.queue.enqueue([{ deliveryId, webhookId, attempt: attempt + 1 }], delayMs);
       }
+      this.ops.attemptFinished({
+        webhookId: toPublicId('webhook', webhookId),
+        deliveryId: toPublicId('del', deliveryId),
+        eventType: outcome.delivery.event_type,
+        ok: outcome.decision.kind === 'success',
+        exhausted: outcome.decision.kind === 'fail',
+        statusCode: outcome.result.kind === 'response' ? outcome.result.status : null,
+      });
+      return undefined;
     } finally {
-      releasePermit();
+      entry.leave();
+      slot?.release();
     }
   }
 

@@ -38,15 +38,12 @@ export class DeliveryQueue {
     this.queue = new Queue<DeliveryJob>(QueueName.Deliveries, { connection });
   }
 
-  /**
-   * One job per attempt, due in `delayMs` (a function gives each its own). Job ids are per attempt,
-   * so an attempt already queued is not queued twice.
-   */
-  async enqueue(refs: AttemptRef[], delayMs: number | ((ref: AttemptRef) => number) = 0): Promise<void> {
+  /** One job per attempt, due in `delayMs`. Job ids are per attempt, so an attempt already queued is not queued twice. */
+  async enqueue(refs: AttemptRef[], delayMs = 0): Promise<void> {
     await this.add(
       refs.map((r) => ({
         job: { deliveryIds: [r.deliveryId], webhookId: r.webhookId, attempt: r.attempt },
-        delayMs: typeof delayMs === 'number' ? delayMs : delayMs(r),
+        delayMs,
       })),
     );
   }

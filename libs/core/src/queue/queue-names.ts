@@ -12,8 +12,8 @@ export interface AttemptRef {
 
 /**
  * Jobs carry ids only; the worker reloads everything from Postgres. A job holds one attempt of one or
- * more deliveries to one webhook: first attempts of deliveries created together (an ingest batch's
- * deliveries to one webhook) share a job, so the queue's cost is paid per batch, not per delivery;
+ * more deliveries to one webhook: first attempts enqueued in the same turn (concurrent ingests,
+ * replays, digests) share a job per webhook, so the queue's cost is paid per batch, not per delivery;
  * retries and the reconciler's jobs hold one delivery. The webhook id lets the worker send a delivery
  * back without claiming it when its endpoint is at its cap and would refuse it anyway.
  */
