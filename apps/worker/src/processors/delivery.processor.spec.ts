@@ -202,6 +202,30 @@ describe('DeliveryProcessor jobs of several deliveries', () => {
     expect(finished.sort()).toEqual(['d1', 'd3', 'd4']);
   });
 
+  it('fails the job without an unhandled rejection when an attempt throws while later ones wait for a permit', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const finished: string[] = [];
+      const { processor } = processorWith(
+        async (deliveryId) => {
+          if (deliveryId === 'd1') throw new Error('connection terminated');
+          await new Promise((r) => setTimeout(r, 10));
+          finished.push(deliveryId);
+          return succeeded();
+        },
+        { worker: 1, endpoint: 20 },
+      );
+
+      await expect(processor.process(jobOf(ids(3)))).rejects.toThrow('connection terminated');
+      await new Promise((r) => setImmediate(r));
+      expect(finished).toEqual(['d2', 'd3']);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
   it('still runs a job enqueued before deliveries were grouped (one deliveryId)', async () => {
     const attempted: string[] = [];
     const { processor } = processorWith(

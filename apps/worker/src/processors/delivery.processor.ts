@@ -94,13 +94,25 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       if (busy) await this.putBack(job, busy.retryInMs, token);
       return;
     }
-    const settled = await Promise.allSettled(
-      ids.map(async (deliveryId) => {
-        const busy = await this.attempt(deliveryId, webhookId, attempt);
-        if (busy) await this.queue.enqueue([{ deliveryId, webhookId, attempt }], withJitter(busy.retryInMs));
-      }),
-    );
-    const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    // Each delivery starts once it has a permit, and the job waits for one permit at a time: the
+    // deliveries of the jobs a worker has fetched ahead (up to WORKER_CONCURRENCY jobs) wait as ids, not
+    // as thousands of pending attempts (those took the worker's peak RSS from ~250 to ~280 MiB).
+    const started: Promise<void>[] = [];
+    const errors: unknown[] = [];
+    for (const deliveryId of ids) {
+      const [, releasePermit] = await this.permits.acquire();
+      started.push(
+        this.attemptHoldingPermit(deliveryId, webhookId, attempt)
+          .finally(releasePermit)
+          .then(async (busy) => {
+            if (busy)
+              await this.queue.enqueue([{ deliveryId, webhookId, attempt }], withJitter(busy.retryInMs));
+          })
+          // Caught at once: the loop may still be waiting for a permit when an attempt fails.
+          .catch((err: unknown) => void errors.push(err)),
+      );
+    }
+    await Promise.all(started);
     // The first fails the job (and is logged with it); the others would go unsaid.
     if (errors.length > 1) {
       this.logger.warn(

@@ -12,10 +12,10 @@ const JOB_OPTIONS: JobsOptions = {
 };
 
 /**
- * First attempts to one webhook per job at most. A worker fetches up to WORKER_CONCURRENCY jobs and
- * starts their deliveries as attempt slots free up, so this bounds what waits in its memory (50 took
- * the worker's peak RSS in the bench's 100k backlog from ~255 to ~280 MiB for no more throughput), and
- * what a job retried after an error repeats.
+ * First attempts to one webhook per job at most: bounds what a job retried after an error repeats, and
+ * how many deliveries one job runs before the worker's other fetched jobs get their turn. (Measured
+ * while a job's deliveries all waited as pending attempts, 50 also took the worker's peak RSS from ~255
+ * to ~280 MiB, for no more throughput.)
  */
 export const MAX_DELIVERIES_PER_JOB = 20;
 
